@@ -1,1 +1,16 @@
-pub fn placeholder() {}
+//! faqbot: answers questions about the Data Scientist and Machine Learning
+//! Engineer careers from a curated FAQ, on Discord and on the command line.
+//!
+//! The module map and its one dependency rule:
+//!
+//! - [`kb`]: the FAQ model and its loader (file:line:column errors).
+//! - [`matcher`]: pure retrieval, question → [`matcher::Verdict`].
+//! - [`compare`]: the side-by-side comparison and the role profiles.
+//! - [`render`]: every string a person reads, as plain data.
+//! - `cli` and `discord`: the two front ends; the only modules that print,
+//!   read the environment, log above debug or touch the network.
+//!
+//! `kb` ← `matcher`, `compare` ← `render` ← {`cli`, `discord`}: a module
+//! uses only those to its left.
+
+pub mod kb;

@@ -1,0 +1,554 @@
+//! Reading a FAQ folder: TOML text → raw serde structs (unknown keys
+//! refused) → checked [`KnowledgeBase`].
+//!
+//! Every problem is collected, not just the first, and each names its file,
+//! line and column, so a maintainer fixes a whole edit in one pass.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Aspect, Audience, Entry, KnowledgeBase, Location, Role, RoleProfile, Source};
+
+/// Discord shows an entry's question as an embed title (256 characters) and
+/// its answer as an embed description (4,096); an aspect side goes in a
+/// field (1,024). The renderer would cut longer text, but a maintainer
+/// should hear about it rather than see an ellipsis in the server.
+const MAX_QUESTION: usize = 256;
+const MAX_ANSWER: usize = 4096;
+const MAX_SIDE: usize = 1024;
+const MAX_NAME: usize = 100;
+
+/// One thing wrong in a FAQ folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where, when the problem has a place in a file.
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(at) => write!(f, "{at}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Why a FAQ folder could not be loaded: every problem found, in file order.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct LoadError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    source: Vec<Spanned<RawSource>>,
+    #[serde(default)]
+    entry: Vec<Spanned<RawEntry>>,
+    #[serde(default)]
+    aspect: Vec<Spanned<RawAspect>>,
+    #[serde(default)]
+    role: Vec<Spanned<RawRole>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    title: Spanned<String>,
+    publisher: Option<String>,
+    author: Option<String>,
+    date: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    id: Spanned<String>,
+    role: Spanned<String>,
+    source: Spanned<String>,
+    question: Spanned<String>,
+    #[serde(default)]
+    alternates: Vec<Spanned<String>>,
+    answer: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAspect {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    data_scientist: Spanned<String>,
+    ml_engineer: Spanned<String>,
+    source: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRole {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    summary: Spanned<String>,
+    sets_apart: Spanned<String>,
+    source: Spanned<String>,
+}
+
+/// Loads every `*.toml` file directly in `dir`, in name order.
+///
+/// `faq/` → a [`KnowledgeBase`], or every problem found, each with its
+/// `file:line:column`.
+pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
+    let fail = |message: String| LoadError {
+        problems: vec![Problem {
+            location: None,
+            message,
+        }],
+    };
+    let listing = std::fs::read_dir(dir)
+        .map_err(|e| fail(format!("cannot read FAQ folder {}: {e}", dir.display())))?;
+    let mut paths: Vec<PathBuf> = listing
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    paths.sort();
+    let mut files = Vec::with_capacity(paths.len());
+    let mut problems = Vec::new();
+    for path in paths {
+        match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => files.push((path, text)),
+                Err(e) => problems.push(Problem {
+                    location: Some(offset_location(
+                        &path,
+                        &String::from_utf8_lossy(e.as_bytes()),
+                        e.utf8_error().valid_up_to(),
+                    )),
+                    message: "the file is not valid UTF-8".into(),
+                }),
+            },
+            Err(e) => problems.push(Problem {
+                location: None,
+                message: format!("cannot read {}: {e}", path.display()),
+            }),
+        }
+    }
+    match load_files(dir, &files) {
+        Ok(kb) if problems.is_empty() => Ok(kb),
+        Ok(_) => Err(LoadError { problems }),
+        Err(mut e) => {
+            problems.append(&mut e.problems);
+            Err(LoadError { problems })
+        }
+    }
+}
+
+/// Builds a knowledge base from files already read: `(path, text)` pairs,
+/// in the order given. [`load_dir`] uses it; tests and fuzzers call it
+/// without a disk.
+pub fn load_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<KnowledgeBase, LoadError> {
+    let mut b = Builder::default();
+    let mut parsed = Vec::new();
+    for (path, text) in files {
+        match toml::from_str::<RawFile>(text) {
+            Ok(raw) => parsed.push((path.as_path(), text.as_str(), raw)),
+            Err(e) => {
+                let at = e.span().map_or(0, |s| s.start);
+                b.problem(
+                    offset_location(path, text, at),
+                    e.message().trim_end().to_owned(),
+                );
+            }
+        }
+    }
+    // Sources first, whatever the file order, so entries can name them.
+    for (path, text, raw) in &parsed {
+        for s in &raw.source {
+            b.source(path, text, s);
+        }
+    }
+    for (path, text, raw) in parsed {
+        let f = FileCtx { path, text };
+        for e in raw.entry {
+            b.entry(&f, e);
+        }
+        for a in raw.aspect {
+            b.aspect(&f, a);
+        }
+        for r in raw.role {
+            b.role(&f, r);
+        }
+    }
+    if b.problems.is_empty() && b.kb.entries.is_empty() {
+        b.problems.push(Problem {
+            location: None,
+            message: format!(
+                "no FAQ entries in {} (expected *.toml files with [[entry]] tables)",
+                dir.display()
+            ),
+        });
+    }
+    if b.problems.is_empty() {
+        b.kb.dir = dir.to_path_buf();
+        Ok(b.kb)
+    } else {
+        Err(LoadError {
+            problems: b.problems,
+        })
+    }
+}
+
+struct FileCtx<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl FileCtx<'_> {
+    fn at(&self, span: Range<usize>) -> Location {
+        offset_location(self.path, self.text, span.start)
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    kb: KnowledgeBase,
+    problems: Vec<Problem>,
+    entry_ids: HashMap<String, Location>,
+    aspect_ids: HashMap<String, Location>,
+    role_ids: HashMap<Role, Location>,
+}
+
+impl Builder {
+    fn problem(&mut self, location: Location, message: String) {
+        self.problems.push(Problem {
+            location: Some(location),
+            message,
+        });
+    }
+
+    /// A required text: trimmed, not empty, not longer than `max` characters.
+    fn text(&mut self, f: &FileCtx, field: &str, value: Spanned<String>, max: usize) -> String {
+        let at = f.at(value.span());
+        let text = value.into_inner().trim().to_owned();
+        if text.is_empty() {
+            self.problem(at, format!("`{field}` is empty"));
+        } else if text.chars().count() > max {
+            self.problem(
+                at,
+                format!(
+                    "`{field}` is {} characters long; at most {max} fit in a Discord message",
+                    text.chars().count()
+                ),
+            );
+        }
+        text
+    }
+
+    /// A kebab-case id, unique among its kind.
+    fn id(&mut self, f: &FileCtx, kind: &str, value: Spanned<String>) -> String {
+        let at = f.at(value.span());
+        let id = value.into_inner();
+        let seen = match kind {
+            "entry" => &mut self.entry_ids,
+            _ => &mut self.aspect_ids,
+        };
+        if let Some(first) = seen.get(&id) {
+            let message = format!("duplicate {kind} id \"{id}\" (first at {first})");
+            self.problem(at, message);
+        } else {
+            seen.insert(id.clone(), at.clone());
+            if !is_kebab(&id) {
+                self.problem(
+                    at,
+                    format!("{kind} id \"{id}\" is not kebab-case (like \"ds-salary\")"),
+                );
+            }
+        }
+        id
+    }
+
+    fn source_ref(&mut self, f: &FileCtx, value: Spanned<String>) -> String {
+        let at = f.at(value.span());
+        let title = value.into_inner().trim().to_owned();
+        if !self.kb.sources.iter().any(|s| s.title == title) {
+            let known: Vec<String> = self
+                .kb
+                .sources
+                .iter()
+                .map(|s| format!("\"{}\"", s.title))
+                .collect();
+            let known = if known.is_empty() {
+                "none is declared; add a [[source]] table".to_owned()
+            } else {
+                format!("known: {}", known.join(", "))
+            };
+            self.problem(at, format!("unknown source \"{title}\" ({known})"));
+        }
+        title
+    }
+
+    fn source(&mut self, path: &Path, text: &str, raw: &Spanned<RawSource>) {
+        let f = FileCtx { path, text };
+        let s = raw.get_ref();
+        let title = s.title.get_ref().trim().to_owned();
+        if title.is_empty() {
+            self.problem(f.at(s.title.span()), "`title` is empty".into());
+        } else if self.kb.sources.iter().any(|k| k.title == title) {
+            self.problem(
+                f.at(s.title.span()),
+                format!("duplicate source \"{title}\""),
+            );
+        } else {
+            self.kb.sources.push(Source {
+                title,
+                publisher: s.publisher.clone(),
+                author: s.author.clone(),
+                date: s.date.clone(),
+            });
+        }
+    }
+
+    fn entry(&mut self, f: &FileCtx, raw: Spanned<RawEntry>) {
+        let location = f.at(raw.span());
+        let e = raw.into_inner();
+        let id = self.id(f, "entry", e.id);
+        let role_at = f.at(e.role.span());
+        let role = Audience::from_id(e.role.get_ref().trim());
+        if role.is_none() {
+            self.problem(
+                role_at,
+                format!(
+                    "unknown role \"{}\" (expected data-scientist, ml-engineer or both)",
+                    e.role.get_ref()
+                ),
+            );
+        }
+        let source = self.source_ref(f, e.source);
+        let question = self.text(f, "question", e.question, MAX_QUESTION);
+        let alternates = e
+            .alternates
+            .into_iter()
+            .map(|a| self.text(f, "alternates", a, MAX_QUESTION))
+            .collect();
+        let answer = self.text(f, "answer", e.answer, MAX_ANSWER);
+        self.kb.entries.push(Entry {
+            id,
+            question,
+            alternates,
+            answer,
+            role: role.unwrap_or(Audience::Both),
+            source,
+            location,
+        });
+    }
+
+    fn aspect(&mut self, f: &FileCtx, raw: Spanned<RawAspect>) {
+        let location = f.at(raw.span());
+        let a = raw.into_inner();
+        let id = self.id(f, "aspect", a.id);
+        let name = self.text(f, "name", a.name, MAX_NAME);
+        let data_scientist = self.text(f, "data_scientist", a.data_scientist, MAX_SIDE);
+        let ml_engineer = self.text(f, "ml_engineer", a.ml_engineer, MAX_SIDE);
+        let source = self.source_ref(f, a.source);
+        self.kb.aspects.push(Aspect {
+            id,
+            name,
+            data_scientist,
+            ml_engineer,
+            source,
+            location,
+        });
+    }
+
+    fn role(&mut self, f: &FileCtx, raw: Spanned<RawRole>) {
+        let r = raw.into_inner();
+        let at = f.at(r.id.span());
+        let Some(role) = Role::from_id(r.id.get_ref().trim()) else {
+            let message = format!(
+                "unknown role \"{}\" (expected data-scientist or ml-engineer)",
+                r.id.get_ref()
+            );
+            self.problem(at, message);
+            return;
+        };
+        if let Some(first) = self.role_ids.get(&role) {
+            let message = format!("duplicate profile for role \"{role}\" (first at {first})");
+            self.problem(at, message);
+            return;
+        }
+        self.role_ids.insert(role, at);
+        let name = self.text(f, "name", r.name, MAX_NAME);
+        let summary = self.text(f, "summary", r.summary, MAX_SIDE);
+        let sets_apart = self.text(f, "sets_apart", r.sets_apart, MAX_SIDE);
+        let source = self.source_ref(f, r.source);
+        self.kb.roles.push(RoleProfile {
+            role,
+            name,
+            summary,
+            sets_apart,
+            source,
+        });
+    }
+}
+
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// Byte offset → 1-based line and column (in characters).
+fn offset_location(path: &Path, text: &str, offset: usize) -> Location {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Location {
+        file: path.to_path_buf(),
+        line,
+        column: before[line_start..].chars().count() + 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "[[source]]\ntitle = \"A\"\n";
+
+    fn load(files: &[(&str, &str)]) -> Result<KnowledgeBase, LoadError> {
+        let files: Vec<(PathBuf, String)> = files
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), (*t).to_owned()))
+            .collect();
+        load_files(Path::new("faq"), &files)
+    }
+
+    fn entry(id: &str, role: &str) -> String {
+        format!(
+            "[[entry]]\nid = \"{id}\"\nrole = \"{role}\"\nsource = \"A\"\nquestion = \"Q?\"\nanswer = \"Yes.\"\n"
+        )
+    }
+
+    fn messages(err: &LoadError) -> Vec<String> {
+        err.problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_good_folder_loads_every_kind() {
+        let text = format!(
+            "{SOURCE}{}[[aspect]]\nid = \"focus\"\nname = \"Focus\"\ndata_scientist = \"x\"\nml_engineer = \"y\"\nsource = \"A\"\n\
+             [[role]]\nid = \"ml-engineer\"\nname = \"MLE\"\nsummary = \"s\"\nsets_apart = \"t\"\nsource = \"A\"\n",
+            entry("one", "both")
+        );
+        let kb = load(&[("faq/a.toml", &text)]).expect("loads");
+        assert_eq!(kb.entries().len(), 1);
+        assert_eq!(kb.entries()[0].role, Audience::Both);
+        assert_eq!(
+            kb.aspect("FOCUS").map(|a| a.side(Role::MlEngineer)),
+            Some("y")
+        );
+        assert!(kb.role(Role::MlEngineer).is_some());
+        assert!(kb.role(Role::DataScientist).is_none());
+    }
+
+    #[test]
+    fn duplicate_id_names_both_places() {
+        let a = format!("{SOURCE}{}", entry("dup", "both"));
+        let b = format!("# second\n{}", entry("dup", "both"));
+        let err = load(&[("faq/a.toml", &a), ("faq/b.toml", &b)]).expect_err("duplicate");
+        assert_eq!(
+            messages(&err),
+            ["faq/b.toml:3:6: duplicate entry id \"dup\" (first at faq/a.toml:4:6)"]
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_refused_with_its_place() {
+        let text = format!("{SOURCE}{}colour = \"red\"\n", entry("x", "both"));
+        let err = load(&[("faq/a.toml", &text)]).expect_err("unknown key");
+        let msg = &messages(&err)[0];
+        assert!(msg.starts_with("faq/a.toml:"), "{msg}");
+        assert!(msg.contains("unknown field `colour`"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_role_and_empty_answer_are_both_reported() {
+        let text = format!("{SOURCE}{}", entry("x", "chef").replace("Yes.", "  "));
+        let err = load(&[("faq/a.toml", &text)]).expect_err("bad");
+        assert_eq!(
+            messages(&err),
+            [
+                "faq/a.toml:5:8: unknown role \"chef\" (expected data-scientist, ml-engineer or both)",
+                "faq/a.toml:8:10: `answer` is empty",
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_toml_names_line_and_column() {
+        let err = load(&[("faq/a.toml", "[[entry]]\nid = \"x\nrole = 1\n")]).expect_err("broken");
+        let msg = &messages(&err)[0];
+        assert!(msg.starts_with("faq/a.toml:2:"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_source_lists_the_known_ones() {
+        let text = format!(
+            "{SOURCE}{}",
+            entry("x", "both").replace("source = \"A\"", "source = \"B\"")
+        );
+        let err = load(&[("faq/a.toml", &text)]).expect_err("bad source");
+        assert_eq!(
+            messages(&err),
+            ["faq/a.toml:6:10: unknown source \"B\" (known: \"A\")"]
+        );
+    }
+
+    #[test]
+    fn ids_must_be_kebab_case() {
+        let text = format!("{SOURCE}{}", entry("Bad_Id", "both"));
+        let err = load(&[("faq/a.toml", &text)]).expect_err("bad id");
+        assert!(messages(&err)[0].contains("not kebab-case"));
+    }
+
+    #[test]
+    fn an_empty_folder_is_an_error() {
+        let err = load(&[]).expect_err("empty");
+        assert!(messages(&err)[0].starts_with("no FAQ entries in faq"));
+    }
+
+    #[test]
+    fn overlong_question_is_reported() {
+        let long = "q".repeat(300);
+        let text = format!("{SOURCE}{}", entry("x", "both").replace("Q?", &long));
+        let err = load(&[("faq/a.toml", &text)]).expect_err("too long");
+        assert!(messages(&err)[0].contains("300 characters long; at most 256"));
+    }
+}

@@ -1,0 +1,219 @@
+//! The FAQ model: what an entry, a comparison aspect, a role profile and a
+//! source article are, and how a folder of TOML files becomes a validated
+//! [`KnowledgeBase`].
+//!
+//! Owns: the data types every other module reads, and the loader with its
+//! file:line:column errors. Must not: match questions, render text, log, or
+//! touch anything but the folder it is handed.
+
+mod load;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use load::{load_dir, load_files, LoadError, Problem};
+
+/// One of the two careers the bot knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    DataScientist,
+    MlEngineer,
+}
+
+impl Role {
+    /// Both roles, in display order.
+    pub const ALL: [Role; 2] = [Role::DataScientist, Role::MlEngineer];
+
+    /// The id used in FAQ files and on the command line: `data-scientist`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::DataScientist => "data-scientist",
+            Role::MlEngineer => "ml-engineer",
+        }
+    }
+
+    /// The name a person reads: `Machine Learning Engineer`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Role::DataScientist => "Data Scientist",
+            Role::MlEngineer => "Machine Learning Engineer",
+        }
+    }
+
+    /// The other role.
+    pub fn other(self) -> Role {
+        match self {
+            Role::DataScientist => Role::MlEngineer,
+            Role::MlEngineer => Role::DataScientist,
+        }
+    }
+
+    /// `"ml-engineer"` → `Some(Role::MlEngineer)`.
+    pub fn from_id(id: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.id() == id)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Whom an entry is about: one role, or both of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    Only(Role),
+    Both,
+}
+
+impl Audience {
+    /// The id used in FAQ files and JSON: `data-scientist`, `ml-engineer` or `both`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Audience::Only(role) => role.id(),
+            Audience::Both => "both",
+        }
+    }
+
+    /// `"both"` → `Some(Audience::Both)`.
+    pub fn from_id(id: &str) -> Option<Audience> {
+        if id == "both" {
+            Some(Audience::Both)
+        } else {
+            Role::from_id(id).map(Audience::Only)
+        }
+    }
+}
+
+impl Serialize for Audience {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+/// Where something was written: a file, a line and a column (both from 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+/// An article the FAQ was written from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub title: String,
+    pub publisher: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<String>,
+}
+
+/// One question and its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// Stable kebab-case id: custom ids of Discord buttons carry it.
+    pub id: String,
+    pub question: String,
+    /// Other ways people ask the same thing.
+    pub alternates: Vec<String>,
+    pub answer: String,
+    pub role: Audience,
+    /// The title of the article the entry came from.
+    pub source: String,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// One aspect of the side-by-side comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Aspect {
+    pub id: String,
+    pub name: String,
+    pub data_scientist: String,
+    pub ml_engineer: String,
+    pub source: String,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+impl Aspect {
+    /// This aspect as seen from one role.
+    pub fn side(&self, role: Role) -> &str {
+        match role {
+            Role::DataScientist => &self.data_scientist,
+            Role::MlEngineer => &self.ml_engineer,
+        }
+    }
+}
+
+/// The profile of one role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleProfile {
+    pub role: Role,
+    pub name: String,
+    pub summary: String,
+    /// What sets this role apart from the other one.
+    pub sets_apart: String,
+    pub source: String,
+}
+
+/// A validated FAQ: ids are unique, every entry names a known source, no
+/// text is empty. Built only by [`load_dir`] or [`load_files`].
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeBase {
+    sources: Vec<Source>,
+    entries: Vec<Entry>,
+    aspects: Vec<Aspect>,
+    roles: Vec<RoleProfile>,
+    dir: PathBuf,
+}
+
+impl KnowledgeBase {
+    /// Every entry, in file order (files sorted by name).
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Every comparison aspect, in file order.
+    pub fn aspects(&self) -> &[Aspect] {
+        &self.aspects
+    }
+
+    /// The source articles.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// The folder this FAQ was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The entry with this id.
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// The aspect with this id, or whose name is this, ignoring case.
+    pub fn aspect(&self, key: &str) -> Option<&Aspect> {
+        let key = key.trim();
+        self.aspects
+            .iter()
+            .find(|a| a.id.eq_ignore_ascii_case(key) || a.name.eq_ignore_ascii_case(key))
+    }
+
+    /// The profile of one role, if the FAQ has one.
+    pub fn role(&self, role: Role) -> Option<&RoleProfile> {
+        self.roles.iter().find(|p| p.role == role)
+    }
+}
