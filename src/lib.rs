@@ -3,7 +3,7 @@
 //!
 //! The module map and its one dependency rule:
 //!
-//! - [`kb`]: the FAQ model and its loader (file:line:column errors).
+//! - [`kb`]: the FAQ model and its loader (errors name file, line and column).
 //! - [`matcher`]: pure retrieval, question → [`matcher::Verdict`].
 //! - [`compare`]: the side-by-side comparison and the role profiles.
 //! - [`render`]: every string a person reads, as plain data.
@@ -13,4 +13,8 @@
 //! `kb` ← `matcher`, `compare` ← `render` ← {`cli`, `discord`}: a module
 //! uses only those to its left.
 
+pub mod cli;
+pub mod compare;
 pub mod kb;
+pub mod matcher;
+pub mod render;

@@ -3,7 +3,7 @@
 //! [`KnowledgeBase`].
 //!
 //! Owns: the data types every other module reads, and the loader with its
-//! file:line:column errors. Must not: match questions, render text, log, or
+//! file, line and column errors. Must not: match questions, render text, log, or
 //! touch anything but the folder it is handed.
 
 mod load;
@@ -44,6 +44,7 @@ impl Role {
     }
 
     /// The other role.
+    #[must_use]
     pub fn other(self) -> Role {
         match self {
             Role::DataScientist => Role::MlEngineer,

@@ -1,0 +1,461 @@
+//! Pure retrieval: a question → a [`Verdict`] (answer, suggest, or stay
+//! silent), against an index built once from a [`KnowledgeBase`].
+//!
+//! The design, in order:
+//! 1. [`text`] folds Unicode, case, punctuation and contractions into
+//!    tokens; [`fuzzy`] corrects typos against the FAQ's own vocabulary.
+//! 2. [`analyze`] finds the roles a question names ("ML engineer", "data
+//!    sci"), other jobs it names ("pilot"), and its concepts: synonyms folded
+//!    ("earn", "pay", "how much" → salary), other words stemmed.
+//! 3. Each entry is indexed by the concepts of its question and alternates
+//!    (and, weakly, of its answer), weighted by rarity (IDF).
+//! 4. A phrasing scores by how much of the question it covers and how much
+//!    of itself the question covers; a word the FAQ has never seen counts
+//!    against. The entry's role must agree with the question's: a data
+//!    scientist question does not get the ML engineer entry.
+//! 5. Two thresholds turn the best score into a [`Verdict`].
+//!
+//! Must not: log, print, or read anything but the knowledge base handed in.
+
+mod analyze;
+mod fuzzy;
+mod lexicon;
+mod text;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::kb::{Audience, KnowledgeBase, Role};
+use analyze::{Analysis, Lexicon, Token};
+use fuzzy::Speller;
+
+/// How much of a question's weight a word counts for when it is found only
+/// in an entry's answer, not in any of its phrasings.
+const ANSWER_CREDIT: f32 = 0.4;
+/// Share of a phrasing's score that comes from covering the question (the
+/// rest: from the question covering the phrasing).
+const QUESTION_SIDE: f32 = 0.7;
+/// A word the FAQ has never seen weighs as much as the rarest word times
+/// this; less when the question names one of our roles (it is on topic,
+/// the stray word is more likely noise).
+const UNKNOWN_OFF_TOPIC: f32 = 1.0;
+const UNKNOWN_ON_TOPIC: f32 = 0.5;
+
+/// Scores at or above which the bot answers, or only suggests.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    pub answer: f32,
+    pub suggest: f32,
+}
+
+impl Default for Thresholds {
+    /// Calibrated on the project's own question set (`tests/it/questions.toml`).
+    fn default() -> Thresholds {
+        Thresholds {
+            answer: 0.6,
+            suggest: 0.4,
+        }
+    }
+}
+
+/// One entry found for a question, with its score in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    /// Index into [`KnowledgeBase::entries`].
+    pub entry: usize,
+    pub score: f32,
+}
+
+/// What the bot should do with a question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Confident: answer with `hit`; `related` are other close entries.
+    Answer { hit: Hit, related: Vec<Hit> },
+    /// Not sure: offer these (at most [`MAX_SUGGESTIONS`]), best first.
+    Suggest(Vec<Hit>),
+    /// Nothing matches well, or the question is not about our roles.
+    Silent,
+}
+
+impl Verdict {
+    /// A short name for logs: `answer`, `suggest`, `silent`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Verdict::Answer { .. } => "answer",
+            Verdict::Suggest(_) => "suggest",
+            Verdict::Silent => "silent",
+        }
+    }
+
+    /// The best score, 0 when silent.
+    pub fn score(&self) -> f32 {
+        match self {
+            Verdict::Answer { hit, .. } => hit.score,
+            Verdict::Suggest(hits) => hits.first().map_or(0.0, |h| h.score),
+            Verdict::Silent => 0.0,
+        }
+    }
+}
+
+/// How a question was read: for maintainers tuning the FAQ.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    /// The roles the question names.
+    pub roles: Vec<Role>,
+    /// Whether it names some other job.
+    pub other_job: bool,
+    /// Its concepts: key, weight (`None`: unknown to the FAQ), certainty.
+    pub terms: Vec<(String, Option<f32>, f32)>,
+    pub hits: Vec<Hit>,
+}
+
+/// Suggestions offered at most.
+pub const MAX_SUGGESTIONS: usize = 3;
+
+struct Phrasing {
+    entry: u32,
+    weight: f32,
+}
+
+/// The index over one knowledge base. Build once, ask many times; `ask`
+/// takes `&self` and allocates only per-question scratch.
+pub struct Matcher {
+    lexicon: Lexicon,
+    speller: Speller,
+    concepts: HashMap<String, u32>,
+    idf: Vec<f32>,
+    phrasings: Vec<Phrasing>,
+    /// Concept → phrasings that name it.
+    in_phrasings: Vec<Vec<u32>>,
+    /// Concept → entries whose answer (only) names it.
+    in_answers: Vec<Vec<u32>>,
+    /// Phrasings that name a role and nothing else ("What is an MLE?").
+    bare: Vec<u32>,
+    entry_phrasings: Vec<Range<u32>>,
+    audiences: Vec<Audience>,
+    /// Every phrasing's text with its entry, for autocomplete.
+    choices: Vec<(u32, String)>,
+    unknown_weight: f32,
+    thresholds: Thresholds,
+}
+
+impl Matcher {
+    /// Indexes `kb` with the default [`Thresholds`].
+    pub fn new(kb: &KnowledgeBase) -> Matcher {
+        let lexicon = Lexicon::new();
+        let mut words: Vec<String> = lexicon.words().map(str::to_owned).collect();
+        let mut concepts: HashMap<String, u32> = HashMap::new();
+        let mut intern = |key: &str| -> u32 {
+            let next = concepts.len() as u32;
+            *concepts.entry(key.to_owned()).or_insert(next)
+        };
+        let mut phrasings = Vec::new();
+        let mut phrasing_terms: Vec<Vec<u32>> = Vec::new();
+        let mut answer_terms: Vec<Vec<u32>> = Vec::new();
+        let mut entry_phrasings = Vec::new();
+        let mut choices = Vec::new();
+        for (e, entry) in kb.entries().iter().enumerate() {
+            let start = phrasings.len() as u32;
+            let mut seen = Vec::new();
+            for text in std::iter::once(&entry.question).chain(&entry.alternates) {
+                let tokens = text::tokenize(text);
+                words.extend(tokens.iter().cloned());
+                let terms: Vec<u32> = lexicon
+                    .analyze(&sure_tokens(tokens))
+                    .terms
+                    .iter()
+                    .map(|t| intern(&t.key))
+                    .collect();
+                seen.extend(terms.iter().copied());
+                phrasings.push(Phrasing {
+                    entry: e as u32,
+                    weight: 0.0,
+                });
+                phrasing_terms.push(terms);
+                choices.push((e as u32, text.clone()));
+            }
+            entry_phrasings.push(start..phrasings.len() as u32);
+            let tokens = text::tokenize(&entry.answer);
+            words.extend(tokens.iter().cloned());
+            let answer: Vec<u32> = lexicon
+                .analyze(&sure_tokens(tokens))
+                .terms
+                .iter()
+                .map(|t| intern(&t.key))
+                .filter(|c| !seen.contains(c))
+                .collect();
+            answer_terms.push(answer);
+        }
+        // Rarity over entries: a concept in every entry says little.
+        let n = kb.entries().len() as f32;
+        let mut df = vec![0_u32; concepts.len()];
+        for (e, range) in entry_phrasings.iter().enumerate() {
+            let mut all: Vec<u32> = phrasing_terms[range.start as usize..range.end as usize]
+                .iter()
+                .flatten()
+                .chain(&answer_terms[e])
+                .copied()
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            for c in all {
+                df[c as usize] += 1;
+            }
+        }
+        let idf: Vec<f32> = df
+            .iter()
+            .map(|&d| (1.0 + (n - d as f32 + 0.5) / (d as f32 + 0.5)).ln())
+            .collect();
+        let mut in_phrasings = vec![Vec::new(); concepts.len()];
+        let mut bare = Vec::new();
+        for (p, terms) in phrasing_terms.iter().enumerate() {
+            phrasings[p].weight = terms.iter().map(|&c| idf[c as usize]).sum();
+            if terms.is_empty() {
+                bare.push(p as u32);
+            }
+            for &c in terms {
+                in_phrasings[c as usize].push(p as u32);
+            }
+        }
+        let mut in_answers = vec![Vec::new(); concepts.len()];
+        for (e, terms) in answer_terms.iter().enumerate() {
+            for &c in terms {
+                in_answers[c as usize].push(e as u32);
+            }
+        }
+        Matcher {
+            speller: Speller::new(words),
+            lexicon,
+            concepts,
+            idf,
+            phrasings,
+            in_phrasings,
+            in_answers,
+            bare,
+            entry_phrasings,
+            audiences: kb.entries().iter().map(|e| e.role).collect(),
+            choices,
+            unknown_weight: (1.0 + (n + 0.5) / 0.5).ln(),
+            thresholds: Thresholds::default(),
+        }
+    }
+
+    /// The same index with other thresholds.
+    #[must_use]
+    pub fn with_thresholds(mut self, thresholds: Thresholds) -> Matcher {
+        self.thresholds = thresholds;
+        self
+    }
+
+    pub fn thresholds(&self) -> Thresholds {
+        self.thresholds
+    }
+
+    /// `"how much do ML engineers earn?"` → `Verdict::Answer` with the ML
+    /// engineer salary entry; `"what tools does a carpenter use"` →
+    /// `Verdict::Silent`.
+    pub fn ask(&self, question: &str) -> Verdict {
+        let hits = self.rank(question);
+        let t = self.thresholds;
+        match hits.first() {
+            Some(best) if best.score >= t.answer => Verdict::Answer {
+                hit: *best,
+                related: hits[1..]
+                    .iter()
+                    .take_while(|h| h.score >= t.suggest)
+                    .take(MAX_SUGGESTIONS)
+                    .copied()
+                    .collect(),
+            },
+            Some(best) if best.score >= t.suggest => Verdict::Suggest(
+                hits.iter()
+                    .take_while(|h| h.score >= t.suggest)
+                    .take(MAX_SUGGESTIONS)
+                    .copied()
+                    .collect(),
+            ),
+            _ => Verdict::Silent,
+        }
+    }
+
+    /// How a question was read and ranked, for `faqbot ask --explain`.
+    pub fn explain(&self, question: &str) -> Explanation {
+        let q = self.analyze_question(question);
+        let mut roles = Vec::new();
+        if q.data_scientist {
+            roles.push(Role::DataScientist);
+        }
+        if q.ml_engineer {
+            roles.push(Role::MlEngineer);
+        }
+        Explanation {
+            roles,
+            other_job: q.other_job,
+            terms: q
+                .terms
+                .iter()
+                .map(|t| {
+                    let weight = self.concepts.get(&t.key).map(|&c| self.idf[c as usize]);
+                    (t.key.clone(), weight, t.sure)
+                })
+                .collect(),
+            hits: self.rank(question),
+        }
+    }
+
+    /// Every entry with a score above zero, best first (ties: FAQ order).
+    pub fn rank(&self, question: &str) -> Vec<Hit> {
+        let q = self.analyze_question(question);
+        if q.other_job && !q.names_a_role() {
+            return Vec::new();
+        }
+        if q.terms.is_empty() && !q.names_a_role() {
+            return Vec::new();
+        }
+        let unknown = self.unknown_weight
+            * if q.names_a_role() {
+                UNKNOWN_ON_TOPIC
+            } else {
+                UNKNOWN_OFF_TOPIC
+            };
+        let mut total = 0.0;
+        let mut known = Vec::with_capacity(q.terms.len());
+        for t in &q.terms {
+            match self.concepts.get(&t.key) {
+                Some(&c) => {
+                    let w = self.idf[c as usize];
+                    total += w;
+                    known.push((c, w * t.sure));
+                }
+                None => total += unknown,
+            }
+        }
+        let mut in_phrasing = HashMap::<u32, f32>::new();
+        let mut in_answer = HashMap::<u32, f32>::new();
+        for &(c, credit) in &known {
+            for &p in &self.in_phrasings[c as usize] {
+                *in_phrasing.entry(p).or_default() += credit;
+            }
+            for &e in &self.in_answers[c as usize] {
+                *in_answer.entry(e).or_default() += credit;
+            }
+        }
+        let mut candidates: Vec<u32> = in_phrasing.keys().copied().collect();
+        for e in in_answer.keys() {
+            candidates.extend(self.entry_phrasings[*e as usize].clone());
+        }
+        if q.terms.is_empty() {
+            candidates.extend(&self.bare);
+        }
+        let mut best: HashMap<u32, f32> = HashMap::new();
+        for p in candidates {
+            let phrasing = &self.phrasings[p as usize];
+            let own = in_phrasing.get(&p).copied().unwrap_or(0.0);
+            let matched =
+                own + ANSWER_CREDIT * in_answer.get(&phrasing.entry).copied().unwrap_or(0.0);
+            let content = if total == 0.0 {
+                // The question only names a role: only a phrasing that only
+                // names a role fits it.
+                if phrasing.weight == 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            } else {
+                let covered = matched / total;
+                let precise = if phrasing.weight > 0.0 {
+                    own / phrasing.weight
+                } else {
+                    0.0
+                };
+                QUESTION_SIDE * covered + (1.0 - QUESTION_SIDE) * precise
+            };
+            let score = (content * role_agreement(&q, self.audiences[phrasing.entry as usize]))
+                .clamp(0.0, 1.0);
+            let slot = best.entry(phrasing.entry).or_insert(0.0);
+            *slot = slot.max(score);
+        }
+        let mut hits: Vec<Hit> = best
+            .into_iter()
+            .filter(|&(_, score)| score > 0.0)
+            .map(|(e, score)| Hit {
+                entry: e as usize,
+                score,
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        hits
+    }
+
+    /// Entries for what a person has typed so far, best first, at most
+    /// `limit`: confident matches first, then fuzzy matches of the typed
+    /// words in any phrasing. Empty input → the FAQ in file order.
+    pub fn complete(&self, typed: &str, limit: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::with_capacity(limit);
+        let push = |e: usize, out: &mut Vec<usize>| {
+            if out.len() < limit && !out.contains(&e) {
+                out.push(e);
+            }
+        };
+        if typed.trim().is_empty() {
+            for e in 0..self.entry_phrasings.len() {
+                push(e, &mut out);
+            }
+            return out;
+        }
+        for hit in self.rank(typed) {
+            if hit.score >= self.thresholds.suggest {
+                push(hit.entry, &mut out);
+            }
+        }
+        let typed: String = typed.chars().take(text::MAX_CHARS).collect();
+        for (i, _) in fuzzy::complete(&typed, self.choices.iter().map(|(_, t)| t.as_str())) {
+            push(self.choices[i].0 as usize, &mut out);
+        }
+        out
+    }
+
+    fn analyze_question(&self, question: &str) -> Analysis {
+        let tokens: Vec<Token> = text::tokenize(question)
+            .into_iter()
+            .map(|word| {
+                if self.speller.is_known(&word) || self.lexicon.is_other_job(&word) {
+                    return Token {
+                        text: word,
+                        sure: 1.0,
+                    };
+                }
+                match self.speller.correct(&word) {
+                    Some((text, sure)) => Token { text, sure },
+                    None => Token {
+                        text: word,
+                        sure: 1.0,
+                    },
+                }
+            })
+            .collect();
+        self.lexicon.analyze(&tokens)
+    }
+}
+
+fn sure_tokens(words: Vec<String>) -> Vec<Token> {
+    words
+        .into_iter()
+        .map(|text| Token { text, sure: 1.0 })
+        .collect()
+}
+
+/// How well an entry's audience fits the roles a question names.
+fn role_agreement(q: &Analysis, audience: Audience) -> f32 {
+    match (q.names_a_role(), q.single_role(), audience) {
+        // Names no role: a general entry fits best.
+        (false, _, Audience::Both) | (true, None, Audience::Both) => 1.0,
+        (false, _, Audience::Only(_)) => 0.9,
+        // Names both roles: a comparison fits best.
+        (true, None, Audience::Only(_)) => 0.75,
+        (_, Some(asked), Audience::Only(role)) if asked == role => 1.0,
+        (_, Some(_), Audience::Both) => 0.85,
+        // The other role's entry: never the answer.
+        (_, Some(_), Audience::Only(_)) => 0.3,
+    }
+}

@@ -1,0 +1,134 @@
+//! Raw text → surface tokens: Unicode folding, case, contractions,
+//! punctuation. No vocabulary knowledge lives here.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Only this many characters of a message are read: a question fits in far
+/// fewer, and a pasted log must not cost more than a question does.
+pub const MAX_CHARS: usize = 600;
+
+/// At most this many tokens are kept, for the same reason.
+pub const MAX_TOKENS: usize = 64;
+
+/// `"What's an ML-Engineer's C++ pay?"` → `["what", "is", "an", "ml",
+/// "engineer", "cpp", "pay"]`.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let folded: String = text
+        .chars()
+        .take(MAX_CHARS)
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' | '\u{b4}' => '\'',
+            c => c,
+        })
+        .collect();
+    // Names that punctuation would destroy.
+    let folded = folded
+        .replace("c++", " cpp ")
+        .replace("c#", " csharp ")
+        .replace("a/b", " abtesting ")
+        .replace("ph.d", " phd ");
+    let mut tokens = Vec::new();
+    for word in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        for token in expand_contraction(word) {
+            if !token.is_empty() && tokens.len() < MAX_TOKENS {
+                tokens.push(token);
+            }
+        }
+    }
+    tokens
+}
+
+/// `"don't"` → `["do", "not"]`, `"engineer's"` → `["engineer"]`,
+/// `"what's"` → `["what", "is"]`.
+fn expand_contraction(word: &str) -> Vec<String> {
+    let word = word.trim_matches('\'');
+    let Some(at) = word.find('\'') else {
+        return vec![word.to_owned()];
+    };
+    let (head, tail) = (&word[..at], &word[at + 1..]);
+    let clean = |s: &str| s.replace('\'', "");
+    match tail {
+        "t" if head.ends_with('n') => {
+            let stem = match head {
+                "won" => "will",
+                "can" => "can",
+                "shan" => "shall",
+                _ => &head[..head.len() - 1],
+            };
+            vec![clean(stem), "not".into()]
+        }
+        "s" if matches!(
+            head,
+            "what" | "who" | "where" | "how" | "that" | "it" | "there" | "here"
+        ) =>
+        {
+            vec![clean(head), "is".into()]
+        }
+        "re" => vec![clean(head), "are".into()],
+        "m" => vec![clean(head), "am".into()],
+        "ve" => vec![clean(head), "have".into()],
+        "ll" => vec![clean(head), "will".into()],
+        "d" => vec![clean(head), "would".into()],
+        // A possessive or a stray quote: keep the word.
+        "s" | "" => vec![clean(head)],
+        _ => vec![clean(word)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_accents_and_punctuation() {
+        assert_eq!(
+            tokenize("Qué ES—Data-Science?!"),
+            ["que", "es", "data", "science"]
+        );
+    }
+
+    #[test]
+    fn expands_contractions_and_drops_possessives() {
+        assert_eq!(
+            tokenize("What’s a data scientist's job? I don't know"),
+            [
+                "what",
+                "is",
+                "a",
+                "data",
+                "scientist",
+                "job",
+                "i",
+                "do",
+                "not",
+                "know"
+            ]
+        );
+        assert_eq!(tokenize("won't can't"), ["will", "not", "can", "not"]);
+    }
+
+    #[test]
+    fn keeps_names_punctuation_would_break() {
+        assert_eq!(
+            tokenize("C++ or C#, A/B tests, Ph.D."),
+            ["cpp", "or", "csharp", "abtesting", "tests", "phd"]
+        );
+    }
+
+    #[test]
+    fn long_input_is_bounded() {
+        let long = "word ".repeat(10_000);
+        assert_eq!(tokenize(&long).len(), MAX_TOKENS);
+        assert!(tokenize(&"x".repeat(100_000)).len() <= 1);
+    }
+
+    #[test]
+    fn empty_and_symbol_only_input_gives_no_tokens() {
+        assert!(tokenize("").is_empty());
+        assert!(tokenize("?!… 🙂🙂 '' \u{0}").is_empty());
+    }
+}

@@ -1,0 +1,207 @@
+//! Behaviour the matcher must keep whatever the FAQ says: roles are told
+//! apart, other jobs and chatter get silence, results are deterministic.
+//! Questions are built from templates, not copied from any question set.
+
+use faqbot::kb::{Audience, Role};
+use faqbot::matcher::Verdict;
+
+use crate::shipped;
+
+const DS_NAMES: &[&str] = &[
+    "data scientist",
+    "DS",
+    "data science person",
+    "data scientists",
+];
+const MLE_NAMES: &[&str] = &[
+    "machine learning engineer",
+    "ML engineer",
+    "MLE",
+    "ml engineers",
+];
+
+/// Topics both roles have an entry for, as question templates.
+const TOPICS: &[&str] = &[
+    "what skills does a {} need",
+    "{} salary",
+    "how much does a {} earn",
+    "what education does a {} need",
+    "what tools does a {} use",
+    "{} programming languages",
+    "what is the main focus of a {}",
+    "is there demand for a {}",
+];
+
+/// The role an answer was given for, when the answer is about one role.
+fn answered_role(question: &str) -> Option<Audience> {
+    let (kb, m) = shipped();
+    match m.ask(question) {
+        Verdict::Answer { hit, .. } => Some(kb.entries()[hit.entry].role),
+        _ => None,
+    }
+}
+
+fn check_role(names: &[&str], role: Role) {
+    for topic in TOPICS {
+        for name in names {
+            let q = topic.replace("{}", name);
+            match answered_role(&q) {
+                Some(Audience::Only(r)) => assert_eq!(r, role, "{q:?} got the other role's entry"),
+                Some(Audience::Both) => {}
+                None => panic!("{q:?} was not answered"),
+            }
+        }
+    }
+}
+
+#[test]
+fn ds_questions_never_get_mle_entries() {
+    check_role(DS_NAMES, Role::DataScientist);
+}
+
+#[test]
+fn mle_questions_never_get_ds_entries() {
+    check_role(MLE_NAMES, Role::MlEngineer);
+}
+
+#[test]
+fn look_alike_questions_about_other_jobs_get_silence() {
+    let (_, m) = shipped();
+    let templates = [
+        "what tools does a {} use",
+        "how much does a {} make",
+        "what skills does a {} need",
+        "{} education",
+        "what does a {} do all day",
+    ];
+    // Jobs the lexicon knows are other jobs: silence.
+    for job in [
+        "carpenter",
+        "pilot",
+        "nurse",
+        "lawyer",
+        "chef",
+        "software engineer",
+        "data analyst",
+    ] {
+        for t in templates {
+            let q = t.replace("{}", job);
+            assert_eq!(m.ask(&q), Verdict::Silent, "{q:?}");
+        }
+    }
+    // Words the FAQ has never seen count against a match: at most a
+    // suggestion (shown only when the bot is asked directly), never an answer.
+    for job in ["zookeeper", "sommelier", "blacksmith"] {
+        for t in templates {
+            let q = t.replace("{}", job);
+            assert!(!matches!(m.ask(&q), Verdict::Answer { .. }), "{q:?}");
+        }
+    }
+}
+
+#[test]
+fn chatter_and_scraped_junk_get_silence() {
+    let (_, m) = shipped();
+    for q in [
+        "",
+        "   ",
+        "hi",
+        "good morning all",
+        "thanks a lot!!",
+        "lol",
+        "what's up",
+        "🙂🙂🙂",
+        "DUNS number lookup",
+        "weixin download folder",
+        "bioRxiv",
+        "resume templates",
+        "C:\\ProgramData\\NVIDIA Corporation",
+    ] {
+        assert_eq!(m.ask(q), Verdict::Silent, "{q:?}");
+    }
+}
+
+#[test]
+fn a_role_alone_gets_its_overview() {
+    let (kb, m) = shipped();
+    for (q, role) in [
+        ("data scientist?", Role::DataScientist),
+        ("ML engineer", Role::MlEngineer),
+    ] {
+        let Verdict::Answer { hit, .. } = m.ask(q) else {
+            panic!("{q:?} not answered")
+        };
+        assert_eq!(kb.entries()[hit.entry].role, Audience::Only(role), "{q:?}");
+    }
+}
+
+#[test]
+fn typos_in_role_and_topic_words_are_forgiven() {
+    let (kb, m) = shipped();
+    let Verdict::Answer { hit, .. } = m.ask("machin lerning enginer salery") else {
+        panic!("not answered")
+    };
+    let e = &kb.entries()[hit.entry];
+    assert_eq!(e.role, Audience::Only(Role::MlEngineer));
+    assert!(e.answer.contains("$100,000"), "{}", e.id);
+}
+
+#[test]
+fn scores_are_in_unit_range_and_deterministic() {
+    let (_, m) = shipped();
+    for q in [
+        "data scientist skills",
+        "what is an mle",
+        "who earns more",
+        "qwerty asdf",
+    ] {
+        let first = m.rank(q);
+        for h in &first {
+            assert!((0.0..=1.0).contains(&h.score), "{q:?}: {}", h.score);
+        }
+        assert_eq!(first, m.rank(q));
+        assert!(first.windows(2).all(|w| w[0].score >= w[1].score));
+    }
+}
+
+#[test]
+fn suggestions_are_at_most_three_and_below_the_answer_threshold() {
+    let (_, m) = shipped();
+    let t = m.thresholds();
+    let mut suggested = 0;
+    for q in [
+        "data",
+        "models",
+        "python",
+        "work",
+        "engineer machine",
+        "insights dashboards",
+    ] {
+        if let Verdict::Suggest(hits) = m.ask(q) {
+            suggested += 1;
+            assert!(!hits.is_empty() && hits.len() <= 3, "{q:?}");
+            assert!(
+                hits.iter()
+                    .all(|h| h.score >= t.suggest && h.score < t.answer),
+                "{q:?}"
+            );
+        }
+    }
+    assert!(suggested > 0, "no vague question led to suggestions");
+}
+
+#[test]
+fn autocomplete_offers_entries_for_partial_input() {
+    let (kb, m) = shipped();
+    let all = m.complete("", 25);
+    assert_eq!(all.len(), 25.min(kb.entries().len()));
+    let sal = m.complete("salar", 25);
+    assert!(
+        sal.iter()
+            .take(3)
+            .any(|&e| kb.entries()[e].answer.to_lowercase().contains("salar")),
+        "{:?}",
+        sal.iter().map(|&e| &kb.entries()[e].id).collect::<Vec<_>>()
+    );
+    assert!(m.complete("zzzzqqq", 25).is_empty());
+}

@@ -1,0 +1,59 @@
+//! Matching quality on the project's own question sets (written for this
+//! project, in its own words): each line `{"q", "expect"}` as in the public
+//! dev set; an answer passes when, lower-cased, it holds one alternative of
+//! every group, and `expect: null` means the bot must stay silent.
+
+use serde::Deserialize;
+
+use faqbot::matcher::Verdict;
+
+use crate::shipped;
+
+#[derive(Deserialize)]
+struct Case {
+    q: String,
+    expect: Option<Vec<Vec<String>>>,
+}
+
+/// Scores one set and fails below `bar` percent, listing every miss.
+fn score(file: &str, bar: f64) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it")
+        .join(file);
+    let text = std::fs::read_to_string(&path).expect("question set");
+    let (kb, m) = shipped();
+    let mut misses = Vec::new();
+    let cases: Vec<Case> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("a question line"))
+        .collect();
+    for case in &cases {
+        let answer = match m.ask(&case.q) {
+            Verdict::Answer { hit, .. } => Some(kb.entries()[hit.entry].answer.to_lowercase()),
+            _ => None,
+        };
+        let pass = match (&case.expect, &answer) {
+            (None, None) => true,
+            (Some(groups), Some(a)) => groups
+                .iter()
+                .all(|g| g.iter().any(|alt| a.contains(alt.as_str()))),
+            _ => false,
+        };
+        if !pass {
+            misses.push(format!("{:?} (answered: {})", case.q, answer.is_some()));
+        }
+    }
+    let pct = 100.0 * (cases.len() - misses.len()) as f64 / cases.len() as f64;
+    eprintln!("{file}: {pct:.1}% of {} questions", cases.len());
+    assert!(
+        pct >= bar,
+        "{file}: {pct:.1}% < {bar}%; misses:\n{}",
+        misses.join("\n")
+    );
+}
+
+#[test]
+fn own_question_set_scores_at_least_97_percent() {
+    score("questions.jsonl", 97.0);
+}
