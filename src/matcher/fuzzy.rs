@@ -4,7 +4,7 @@
 //! choice, which is what a dropped letter looks like ("skils" in "skills")
 //! and what a half-typed question looks like ("ml sal" in "ML engineer
 //! salary"). A swapped or wrong letter ("sciencist") is not a subsequence,
-//! so the speller also counts edits (Damerau-Levenshtein, from strsim).
+//! so the speller also counts edits (optimal string alignment distance, from strsim).
 
 use std::collections::{HashMap, HashSet};
 
@@ -58,20 +58,29 @@ impl Speller {
             ..=7 => 1,
             _ => 2,
         };
+        let counts = letter_counts(word);
         let mut best: Option<(usize, i64, &String)> = None;
         for cand in self.by_first.get(&first)? {
             let clen = cand.chars().count();
             if clen.abs_diff(len) > max_edits || clen < 3 {
                 continue;
             }
+            // Each edit adds, drops or changes at most one letter, and a swap
+            // none: a cheap lower bound that skips most candidates before
+            // the exact distance.
+            if letters_missing(&counts, cand) > max_edits {
+                continue;
+            }
+            // Optimal string alignment: edits with adjacent swaps, and no
+            // allocation per call (unlike strsim's full Damerau).
+            let edits = strsim::osa_distance(word, cand);
+            if edits == 0 || edits > max_edits {
+                continue;
+            }
             // Three-letter words are too easily something else: only a
             // dropped letter ("wht" → "what") is trusted.
             let subsequence = self.skim.fuzzy_match(cand, word);
             if len == 3 && (clen != 4 || subsequence.is_none()) {
-                continue;
-            }
-            let edits = strsim::damerau_levenshtein(word, cand);
-            if edits == 0 || edits > max_edits {
                 continue;
             }
             let key = (edits, -subsequence.unwrap_or(0), cand);
@@ -81,6 +90,40 @@ impl Speller {
         }
         best.map(|(edits, _, w)| (w.clone(), 1.0 - 0.1 * edits as f32))
     }
+}
+
+/// How many times each letter a-z occurs (other characters share slot 26).
+fn letter_counts(word: &str) -> [u8; 27] {
+    let mut counts = [0_u8; 27];
+    for c in word.chars() {
+        let slot = if c.is_ascii_lowercase() {
+            (c as u8 - b'a') as usize
+        } else {
+            26
+        };
+        counts[slot] = counts[slot].saturating_add(1);
+    }
+    counts
+}
+
+/// How many letters of `cand` the counted word lacks: a lower bound on the
+/// edits between them.
+fn letters_missing(counts: &[u8; 27], cand: &str) -> usize {
+    let mut left = *counts;
+    let mut missing = 0;
+    for c in cand.chars() {
+        let slot = if c.is_ascii_lowercase() {
+            (c as u8 - b'a') as usize
+        } else {
+            26
+        };
+        if left[slot] == 0 {
+            missing += 1;
+        } else {
+            left[slot] -= 1;
+        }
+    }
+    missing
 }
 
 /// Ranks `choices` for what a person has typed so far: every word typed

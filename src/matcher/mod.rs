@@ -330,29 +330,34 @@ impl Matcher {
                 None => total += unknown,
             }
         }
-        let mut in_phrasing = HashMap::<u32, f32>::new();
-        let mut in_answer = HashMap::<u32, f32>::new();
+        // Dense scratch, zeroed by the allocator: cheaper than hashing when
+        // a common word touches thousands of phrasings.
+        let mut in_phrasing = vec![0.0_f32; self.phrasings.len()];
+        let mut in_answer = vec![0.0_f32; self.audiences.len()];
+        let mut candidates: Vec<u32> = Vec::new();
         for &(c, credit) in &known {
             for &p in &self.in_phrasings[c as usize] {
-                *in_phrasing.entry(p).or_default() += credit;
+                if in_phrasing[p as usize] == 0.0 {
+                    candidates.push(p);
+                }
+                in_phrasing[p as usize] += credit;
             }
             for &e in &self.in_answers[c as usize] {
-                *in_answer.entry(e).or_default() += credit;
+                if in_answer[e as usize] == 0.0 {
+                    candidates.extend(self.entry_phrasings[e as usize].clone());
+                }
+                in_answer[e as usize] += credit;
             }
-        }
-        let mut candidates: Vec<u32> = in_phrasing.keys().copied().collect();
-        for e in in_answer.keys() {
-            candidates.extend(self.entry_phrasings[*e as usize].clone());
         }
         if q.terms.is_empty() {
             candidates.extend(&self.bare);
         }
-        let mut best: HashMap<u32, f32> = HashMap::new();
+        let mut best = vec![0.0_f32; self.audiences.len()];
+        let mut touched: Vec<u32> = Vec::new();
         for p in candidates {
             let phrasing = &self.phrasings[p as usize];
-            let own = in_phrasing.get(&p).copied().unwrap_or(0.0);
-            let matched =
-                own + ANSWER_CREDIT * in_answer.get(&phrasing.entry).copied().unwrap_or(0.0);
+            let own = in_phrasing[p as usize];
+            let matched = own + ANSWER_CREDIT * in_answer[phrasing.entry as usize];
             let content = if total == 0.0 {
                 // The question only names a role: only a phrasing that only
                 // names a role fits it.
@@ -372,15 +377,17 @@ impl Matcher {
             };
             let score = (content * role_agreement(&q, self.audiences[phrasing.entry as usize]))
                 .clamp(0.0, 1.0);
-            let slot = best.entry(phrasing.entry).or_insert(0.0);
+            let slot = &mut best[phrasing.entry as usize];
+            if *slot == 0.0 && score > 0.0 {
+                touched.push(phrasing.entry);
+            }
             *slot = slot.max(score);
         }
-        let mut hits: Vec<Hit> = best
+        let mut hits: Vec<Hit> = touched
             .into_iter()
-            .filter(|&(_, score)| score > 0.0)
-            .map(|(e, score)| Hit {
+            .map(|e| Hit {
                 entry: e as usize,
-                score,
+                score: best[e as usize],
             })
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
