@@ -1,1 +1,3 @@
 mod dummy {}
+mod standin;
+mod standin_selftest;
