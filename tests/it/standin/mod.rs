@@ -512,6 +512,16 @@ impl StandIn {
         shard_of_guild(guild, total)
     }
 
+    /// The id the stand-in gave command `name` when the bot registered it
+    /// (`guild: None` for global commands).
+    pub fn registered_command(&self, guild: Option<GuildId>, name: &str) -> Option<CommandId> {
+        let state = self.shared.lock();
+        state
+            .commands
+            .get(&(guild, name.to_owned()))
+            .map(|&id| CommandId::new(id))
+    }
+
     /// A fresh snowflake, for ids a test makes up.
     pub fn new_id(&self) -> u64 {
         self.shared.ids.next()
