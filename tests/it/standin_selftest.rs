@@ -16,8 +16,9 @@ use serde_json::{json, Value};
 use serenity::all::{
     ClientBuilder, CommandOptionType, Context, CreateAllowedMentions, CreateAutocompleteResponse,
     CreateCommand, CreateCommandOption, CreateInteractionResponse,
-    CreateInteractionResponseMessage, CreateMessage, EventHandler, GatewayIntents, GuildId,
-    HttpBuilder, Interaction, Message, Ready,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
+    EditInteractionResponse, EventHandler, GatewayIntents, GuildId, HttpBuilder, Interaction,
+    Message, MessageFlags, Ready,
 };
 use serenity::async_trait;
 
@@ -549,6 +550,64 @@ async fn op9_makes_the_client_identify_again() {
     let sent = standin.message_create(MessageCreate::new("ping")).await;
     standin
         .wait_for_request(reply_to(sent.message_id), WAIT)
+        .await;
+    standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn original_response_and_followups_round_trip() {
+    let standin = StandIn::start().await;
+    let _bot = start_ready_bot(&standin).await;
+    let command = standin
+        .interaction_create(InteractionCreate::command("faq").option("question", "q"))
+        .await;
+    standin
+        .wait_for_request(callback_of(command.callback_path()), WAIT)
+        .await;
+
+    // The bot's own later calls, made here through a raw Http like the bot's.
+    let http = HttpBuilder::new("test-token")
+        .proxy(standin.http_base())
+        .ratelimiter_disabled(true)
+        .application_id(standin.application_id())
+        .build();
+    let token = command.token.as_str();
+    let edit = EditInteractionResponse::new().content("edited");
+    let edited = http
+        .edit_original_interaction_response(token, &edit, vec![])
+        .await
+        .unwrap();
+    assert_eq!(edited.content, "edited");
+    let followup = CreateInteractionResponseFollowup::new()
+        .content("more")
+        .ephemeral(true);
+    let more = http
+        .create_followup_message(token, &followup, vec![])
+        .await
+        .unwrap();
+    assert!(more.flags.unwrap().contains(MessageFlags::EPHEMERAL));
+    let original = http.get_original_interaction_response(token).await.unwrap();
+    assert_eq!(original.content, "edited");
+    http.delete_original_interaction_response(token)
+        .await
+        .unwrap();
+    assert!(http.get_original_interaction_response(token).await.is_err());
+
+    // What Discord refuses, the stand-in refuses: a second acknowledgement,
+    // a followup for an unknown token, a route it does not serve (404).
+    let again = CreateInteractionResponse::Acknowledge;
+    assert!(http
+        .create_interaction_response(command.id, token, &again, vec![])
+        .await
+        .is_err());
+    assert!(http
+        .create_followup_message("nope", &followup, vec![])
+        .await
+        .is_err());
+    assert!(http.get_channel(command.channel_id).await.is_err());
+    let unknown = format!("/channels/{}", command.channel_id);
+    standin
+        .wait_for_request(|r| r.method == "GET" && r.path == unknown, WAIT)
         .await;
     standin.assert_all_valid();
 }

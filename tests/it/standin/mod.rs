@@ -8,8 +8,8 @@
 //! One `StandIn` per test. It never reaches the network beyond loopback and
 //! needs no real token. Point serenity at it with
 //! `HttpBuilder::new(token).proxy(standin.http_base()).ratelimiter_disabled(true)`
-//! and `ClientBuilder::new_with_http` (see `/work/shared/DISCORD-STANDIN.md`
-//! for why each piece is needed).
+//! and `ClientBuilder::new_with_http` (the project's shared facts file
+//! `DISCORD-STANDIN.md` says why each piece is needed).
 //!
 //! Failure policy: anything the stand-in itself gets wrong (a payload serenity
 //! would not decode) panics in the test's own task when the test triggered it,
