@@ -684,38 +684,52 @@ impl StandIn {
         );
     }
 
-    /// Returns once every connected shard's client has read every dispatch
-    /// sent so far: the stand-in asks for a heartbeat (op 1) and waits for one
-    /// carrying the latest sequence number. Handlers may still be running.
+    /// Returns once every shard's client has read every dispatch sent so far:
+    /// the stand-in asks for a heartbeat (op 1) and waits for one carrying
+    /// the latest sequence number. A shard that is reconnecting is waited for
+    /// (its RESUME replays what it missed, then it is asked again). Handlers
+    /// serenity spawned may still be running.
     pub async fn barrier(&self) {
         let targets: Vec<(String, u64)> = {
             let state = self.shared.lock();
-            state
-                .sessions
+            let current = state
+                .shard_sessions
                 .values()
-                .filter(|s| s.conn.is_some() && s.heartbeat_seq.is_none_or(|h| h < s.seq))
-                .filter_map(|s| {
-                    let tx = state.conns.get(&s.conn?)?;
-                    let request = json!({"op": 1, "d": null}).to_string();
-                    tx.send(Outgoing::Frame {
-                        text: request,
-                        ready_of: None,
-                    })
-                    .ok()?;
-                    Some((s.id.clone(), s.seq))
-                })
-                .collect()
+                .filter_map(|id| state.sessions.get(id));
+            current.map(|s| (s.id.clone(), s.seq)).collect()
         };
+        let deadline = tokio::time::Instant::now() + SETUP_TIMEOUT;
         for (session_id, seq) in targets {
-            self.wait_until(
-                SETUP_TIMEOUT,
-                &format!("a heartbeat with seq >= {seq}"),
-                |state| {
-                    let session = state.sessions.get(&session_id)?;
-                    (session.heartbeat_seq >= Some(seq) || session.conn.is_none()).then_some(())
-                },
-            )
-            .await;
+            // The connection already asked: ask again only on a new one.
+            let mut asked = None;
+            loop {
+                let changed = self.shared.changed.notified();
+                {
+                    let state = self.shared.lock();
+                    let Some(session) = state.sessions.get(&session_id) else {
+                        break;
+                    };
+                    if session.heartbeat_seq >= Some(seq) || !session.resumable {
+                        break;
+                    }
+                    let live = session.conn.and_then(|c| Some((c, state.conns.get(&c)?)));
+                    if let Some((conn, tx)) = live.filter(|(c, _)| asked != Some(*c)) {
+                        let request = json!({"op": 1, "d": null}).to_string();
+                        let _ = tx.send(Outgoing::Frame {
+                            text: request,
+                            ready_of: None,
+                        });
+                        asked = Some(conn);
+                    }
+                }
+                let woke = tokio::time::timeout_at(deadline, changed).await;
+                assert!(
+                    woke.is_ok(),
+                    "Discord stand-in: barrier timed out waiting for a heartbeat with seq >= \
+                     {seq} on session {session_id}\n{}",
+                    self.summary()
+                );
+            }
         }
     }
 
@@ -807,14 +821,6 @@ impl StandIn {
     /// session: serenity must IDENTIFY again (after its 5 s boot spacing when
     /// it started a shard less than 5 s ago).
     pub fn invalidate_session(&self, shard: u32) {
-        {
-            let mut state = self.shared.lock();
-            if let Some(session) = state.shard_sessions.get(&shard).cloned() {
-                if let Some(session) = state.sessions.get_mut(&session) {
-                    session.resumable = false;
-                }
-            }
-        }
         self.send_control(
             shard,
             "op 9",
@@ -823,6 +829,14 @@ impl StandIn {
                 ready_of: None,
             },
         );
+        let mut state = self.shared.lock();
+        // Forgotten, so dispatches wait for the new session's READY instead
+        // of vanishing into the dead one.
+        if let Some(session) = state.shard_sessions.remove(&shard) {
+            if let Some(session) = state.sessions.get_mut(&session) {
+                session.resumable = false;
+            }
+        }
     }
 
     /// Closes `shard`'s socket without a Close frame.
