@@ -18,7 +18,7 @@ use serenity::all::{
     CreateCommand, CreateCommandOption, CreateInteractionResponse,
     CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
     EditInteractionResponse, EventHandler, GatewayIntents, GuildId, HttpBuilder, Interaction,
-    Message, MessageFlags, Ready,
+    InteractionId, Message, MessageFlags, Ready,
 };
 use serenity::async_trait;
 
@@ -369,9 +369,26 @@ async fn an_invalid_request_body_is_reported_by_openapi_validation() {
     assert!(report.contains("/embeds/0/title"), "{report}");
     assert!(report.contains("longer than 256"), "{report}");
 
-    // Taking the expected failure leaves the stand-in clean for its Drop check.
+    // In a union body (the callback's seven types) the error still names the
+    // field, not just "not valid under any of the schemas".
+    let button = json!({"type": 2, "style": 1, "label": "go", "custom_id": "c".repeat(101)});
+    let row = json!({"type": 1, "components": [button]});
+    let callback = json!({"type": 4, "data": {"content": "x", "components": [row]}});
+    let id = InteractionId::new(standin.new_id());
+    let answered = http
+        .create_interaction_response(id, "token", &callback, vec![])
+        .await;
+    assert!(answered.is_err());
+
+    // Taking the expected failures leaves the stand-in clean for its Drop check.
     let invalid = standin.take_invalid_requests();
-    assert_eq!(invalid.len(), 1);
+    assert_eq!(invalid.len(), 2);
+    let errors = invalid[1].invalid.as_ref().unwrap().join("\n");
+    eprintln!("a union body's errors:\n{errors}");
+    assert!(
+        errors.contains("/data/components/0/components/0"),
+        "{errors}"
+    );
     standin.assert_all_valid();
 }
 
@@ -609,5 +626,30 @@ async fn original_response_and_followups_round_trip() {
     standin
         .wait_for_request(|r| r.method == "GET" && r.path == unknown, WAIT)
         .await;
+    standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn identity_and_gateway_routes_answer_in_discord_shape() {
+    let standin = StandIn::start_with(Options {
+        shards: 3,
+        ..Options::default()
+    })
+    .await;
+    let http = HttpBuilder::new("test-token")
+        .proxy(standin.http_base())
+        .ratelimiter_disabled(true)
+        .build();
+    // Each answer is checked against serenity's types and Discord's response
+    // schemas by the stand-in; here it is decoded by serenity itself too.
+    let me = http.get_current_user().await.unwrap();
+    assert_eq!(me.id, standin.bot().id);
+    let app = http.get_current_application_info().await.unwrap();
+    assert_eq!(app.id, standin.application_id());
+    let gateway = http.get_bot_gateway().await.unwrap();
+    assert_eq!(
+        (gateway.url.as_str(), gateway.shards),
+        (standin.gateway_url(), 3)
+    );
     standin.assert_all_valid();
 }

@@ -2,16 +2,20 @@
 //! description (the trimmed copy in `tests/fixtures/discord/`), so a body that
 //! real Discord would refuse with `50035 Invalid Form Body` fails the test.
 //!
+//! The stand-in's own answers are checked against the spec's response schemas
+//! too, so they carry every field Discord always sends and the bot meets
+//! Discord-shaped data.
+//!
 //! The vendored spec doubles as the route table: a request is "to a known
 //! route" when its path matches one of the spec's path templates and the spec
 //! describes that method. Validators are compiled once per process and
-//! operation, on first use.
+//! schema, on first use.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use jsonschema::Validator;
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
 const SPEC: &str = include_str!("../../fixtures/discord/openapi.trimmed.json");
@@ -34,10 +38,24 @@ pub fn validate_request(method: &str, path: &str, body: &Value) -> Verdict {
     let Some((template, method)) = find_operation(method, path) else {
         return Verdict::UnknownRoute;
     };
-    let Some(op) = compiled(&template, &method) else {
+    let pointer = "/requestBody/content/application~1json/schema";
+    check(&template, &method, pointer, body)
+}
+
+/// Validates `body` as the JSON answer with `status` to `method path`.
+pub fn validate_response(method: &str, path: &str, status: u16, body: &Value) -> Verdict {
+    let Some((template, method)) = find_operation(method, path) else {
+        return Verdict::UnknownRoute;
+    };
+    let pointer = format!("/responses/{status}/content/application~1json/schema");
+    check(&template, &method, &pointer, body)
+}
+
+fn check(template: &str, method: &str, pointer: &str, body: &Value) -> Verdict {
+    let Some(schema) = compiled(template, method, pointer) else {
         return Verdict::NoBodySchema;
     };
-    let errors = op.errors(body);
+    let errors = schema.errors(body);
     if errors.is_empty() {
         Verdict::Valid
     } else {
@@ -45,8 +63,9 @@ pub fn validate_request(method: &str, path: &str, body: &Value) -> Verdict {
     }
 }
 
-/// Compiled operations by (path template, method); `None`: no JSON body.
-type OperationCache = HashMap<(String, String), Option<Arc<Operation>>>;
+/// Compiled schemas by (path template, method, pointer into the operation);
+/// `None`: the operation has no JSON schema there.
+type OperationCache = HashMap<(String, String, String), Option<Arc<Operation>>>;
 
 struct Spec {
     doc: Value,
@@ -77,122 +96,94 @@ fn find_operation(method: &str, path: &str) -> Option<(String, String)> {
 }
 
 /// The compiled body validators of one operation, or `None` without a JSON body.
-fn compiled(template: &str, method: &str) -> Option<Arc<Operation>> {
-    let key = (template.to_owned(), method.to_owned());
+fn compiled(template: &str, method: &str, pointer: &str) -> Option<Arc<Operation>> {
+    let key = (template.to_owned(), method.to_owned(), pointer.to_owned());
     let mut cache = spec().cache.lock().expect("OpenAPI cache lock");
     cache
         .entry(key)
-        .or_insert_with(|| Operation::compile(template, method).map(Arc::new))
+        .or_insert_with(|| Operation::compile(template, method, pointer).map(Arc::new))
         .clone()
 }
 
-/// Validators for one operation's JSON request body. For a union body (the
-/// interaction callback, webhook execution), each branch is also compiled on
-/// its own, so a failure names the branch the body meant rather than only
-/// "not valid under any of the schemas".
+/// The validator of one JSON body schema of an operation.
 struct Operation {
-    whole: Validator,
-    branches: Vec<Branch>,
-}
-
-struct Branch {
-    name: String,
-    /// The values of `type` this branch accepts, when it has such an enum.
-    discriminator: Vec<i64>,
     validator: Validator,
 }
 
 impl Operation {
-    fn compile(template: &str, method: &str) -> Option<Self> {
-        let doc = &spec().doc;
-        let schema = doc["paths"][template][method]
-            .pointer("/requestBody/content/application~1json/schema")?
-            .clone();
-        let whole = validator(&schema);
-        let union = schema.get("anyOf").or_else(|| schema.get("oneOf"));
-        let branches = union
-            .and_then(Value::as_array)
-            .map(|branches| {
-                branches
-                    .iter()
-                    .map(|branch| {
-                        let reference = branch["$ref"].as_str().unwrap_or_default();
-                        let name = reference.rsplit('/').next().unwrap_or_default().to_owned();
-                        let discriminator = doc["components"]["schemas"][&name]
-                            .pointer("/properties/type/enum")
-                            .and_then(Value::as_array)
-                            .map(|values| values.iter().filter_map(Value::as_i64).collect())
-                            .unwrap_or_default();
-                        Branch {
-                            name,
-                            discriminator,
-                            validator: validator(branch),
-                        }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(Self { whole, branches })
+    fn compile(template: &str, method: &str, pointer: &str) -> Option<Self> {
+        let schema = spec().doc["paths"][template][method].pointer(pointer)?;
+        let mut root = schema.clone();
+        // `#/components/...` references resolve against the spec's components.
+        root["components"] = spec().doc["components"].clone();
+        let validator = jsonschema::draft202012::new(&root)
+            .unwrap_or_else(|e| panic!("the vendored OpenAPI schema does not compile: {e}"));
+        Some(Self { validator })
     }
 
     fn errors(&self, body: &Value) -> Vec<String> {
-        let errors = list_errors(&self.whole, body);
-        if errors.is_empty() || self.branches.is_empty() {
-            return errors;
+        let mut lines = Vec::new();
+        for error in self.validator.iter_errors(body) {
+            explain(&error, &mut lines);
         }
-        // A union failed: report the branch the body's `type` selects, or
-        // every branch when nothing selects one.
-        let kind = body.get("type").and_then(Value::as_i64);
-        let chosen: Vec<&Branch> = match kind {
-            Some(kind)
-                if self
-                    .branches
-                    .iter()
-                    .any(|b| b.discriminator.contains(&kind)) =>
-            {
-                self.branches
-                    .iter()
-                    .filter(|b| b.discriminator.contains(&kind))
-                    .collect()
-            }
-            _ => self.branches.iter().collect(),
-        };
-        chosen
-            .into_iter()
-            .flat_map(|branch| {
-                list_errors(&branch.validator, body)
-                    .into_iter()
-                    .map(move |e| format!("[as {}] {e}", branch.name))
-            })
-            .collect()
+        lines
     }
 }
 
-/// A validator for `schema` whose `#/components/...` references resolve
-/// against the vendored spec's components.
-fn validator(schema: &Value) -> Validator {
-    let mut root = schema.clone();
-    root["components"] = spec().doc["components"].clone();
-    jsonschema::draft202012::new(&root)
-        .unwrap_or_else(|e| panic!("the vendored OpenAPI schema does not compile: {e}"))
+/// One line per error, `instance path: message`. A failed union (`oneOf`,
+/// `anyOf`: message components, callback types, nullable fields) only says
+/// "not valid under any of the schemas", so it is explained by the errors of
+/// the branches the value meant: those not refused outright for their type or
+/// for their `type` discriminator.
+fn explain(error: &ValidationError<'_>, lines: &mut Vec<String>) {
+    let (ValidationErrorKind::OneOfNotValid { context: branches }
+    | ValidationErrorKind::AnyOf { context: branches }) = error.kind()
+    else {
+        lines.push(line(error));
+        return;
+    };
+    let at = error.instance_path().to_string();
+    let discriminator = format!("{at}/type");
+    let meant: Vec<&Vec<ValidationError<'static>>> = branches
+        .iter()
+        .filter(|branch| {
+            !branch.iter().any(|e| {
+                let path = e.instance_path().to_string();
+                let whole_value = path == at
+                    && matches!(
+                        e.kind(),
+                        ValidationErrorKind::Type { .. }
+                            | ValidationErrorKind::Enum { .. }
+                            | ValidationErrorKind::Constant { .. }
+                    );
+                let wrong_type = path == discriminator
+                    && matches!(
+                        e.kind(),
+                        ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. }
+                    );
+                whole_value || wrong_type
+            })
+        })
+        .collect();
+    if meant.is_empty() || meant.len() > 2 {
+        lines.push(line(error));
+        return;
+    }
+    for error in meant.into_iter().flatten() {
+        explain(error, lines);
+    }
 }
 
-fn list_errors(validator: &Validator, body: &Value) -> Vec<String> {
-    validator
-        .iter_errors(body)
-        .map(|error| {
-            let mut line = String::new();
-            let _ = write!(line, "{}: {error}", error.instance_path());
-            // Errors quote the offending value: keep a 300-char title readable.
-            if line.len() > 400 {
-                let cut = (0..=400)
-                    .rev()
-                    .find(|&i| line.is_char_boundary(i))
-                    .unwrap_or(0);
-                line.truncate(cut);
-                line.push_str("...");
-            }
-            line
-        })
-        .collect()
+fn line(error: &ValidationError<'_>) -> String {
+    let mut line = format!("{}: {error}", error.instance_path());
+    // Errors quote the offending value: keep a 300-char title readable.
+    if line.len() > 400 {
+        let cut = (0..=400)
+            .rev()
+            .find(|&i| line.is_char_boundary(i))
+            .unwrap_or(0);
+        line.truncate(cut);
+        line.push_str("...");
+    }
+    line
 }

@@ -72,6 +72,8 @@ impl UserFixture {
             "avatar": null,
             "bot": self.bot,
             "public_flags": 0,
+            "flags": 0,
+            "primary_guild": null,
         })
     }
 }
@@ -165,26 +167,34 @@ impl World {
         user
     }
 
-    /// `GET /oauth2/applications/@me`.
+    /// `GET /oauth2/applications/@me`: a private bot application, every
+    /// field Discord always sends present (unset optional ones omitted, as
+    /// Discord omits them).
     pub fn application(&self) -> Value {
         json!({
             "id": self.application_id.to_string(),
             "name": self.bot.name,
             "icon": null,
             "description": "Stand-in application",
-            "rpc_origins": [],
+            "type": null,
             "bot_public": false,
             "bot_require_code_grant": false,
-            "terms_of_service_url": null,
-            "privacy_policy_url": null,
-            "owner": self.human.to_json(),
             "verify_key": "0000000000000000000000000000000000000000000000000000000000000000",
-            "team": null,
             "flags": 0,
+            "flags_new": "0",
+            "redirect_uris": [],
+            "interactions_endpoint_url": null,
+            "role_connections_verification_url": null,
+            "owner": self.human.to_json(),
+            "approximate_guild_count": self.guilds.len(),
+            "approximate_user_install_count": 0,
+            "approximate_user_authorization_count": 0,
+            "explicit_content_filter": 0,
+            "team": null,
+            "eligible_oauth2_scopes": ["bot", "applications.commands"],
             "bot": self.current_user(),
+            "rpc_origins": [],
             "tags": [],
-            "install_params": null,
-            "custom_install_url": null,
         })
     }
 
@@ -358,8 +368,9 @@ impl World {
             command["guild_id"] = json!(guild.to_string());
         }
         // The request's own fields (name, description, options, type,
-        // localizations, contexts...) are echoed back, as Discord does.
-        merge(&mut command, requested.clone());
+        // localizations, contexts...) are echoed back as Discord does: without
+        // the fields the request left null.
+        merge(&mut command, without_nulls(requested));
         command["id"] = json!(id.to_string());
         command
     }
@@ -386,6 +397,20 @@ pub fn member(user: &UserFixture, guild: &GuildFixture) -> Value {
 /// The shard a guild's events go to: `(guild_id >> 22) % total`.
 pub fn shard_of_guild(guild: GuildId, total: u32) -> u32 {
     ((guild.get() >> 22) % u64::from(total.max(1))) as u32
+}
+
+/// `value` without null-valued object fields, at any depth.
+pub fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
 }
 
 /// Shallow merge: every key of `extra` (an object) overwrites `target`'s.

@@ -126,9 +126,19 @@ async fn handle(
 /// becomes a stored problem and a 500 the client sees.
 fn respond(shared: &Shared, method: &Method, path: &str, reply: Reply) -> Response {
     if let (Some(kind), Some(body)) = (reply.decoded_as, &reply.body) {
-        if let Err(error) = strict::check_answer(kind, body) {
+        let decoded = strict::check_answer(kind, body);
+        let status = reply.status.as_u16();
+        let schema_check = match openapi::validate_response(method.as_str(), path, status, body) {
+            Verdict::Invalid(errors) => Err(format!(
+                "the stand-in's answer does not match Discord's response schema:\n  {}\n  \
+                 answer: {body}",
+                errors.join("\n  ")
+            )),
+            _ => Ok(()),
+        };
+        if let Err(error) = decoded.and(schema_check) {
             shared.problem(format!("{method} {path}: {error}"));
-            let body = json!({"code": 0, "message": "stand-in answer failed serenity's decoding"});
+            let body = json!({"code": 0, "message": "stand-in answer failed its own checks"});
             return (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response();
         }
     }
