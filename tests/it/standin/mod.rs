@@ -1,21 +1,32 @@
 //! A Discord stand-in on 127.0.0.1 that the tests drive the real serenity
 //! client against: REST (`rest.rs`), the gateway (`gateway.rs`), the world and
-//! its payloads (`payloads.rs`), the strict decoding that keeps payloads
-//! honest (`strict.rs`) and OpenAPI validation of what the bot sends
+//! its payloads (`payloads.rs`), the event builders (`builders.rs`), the strict
+//! decoding that keeps payloads honest (`strict.rs`) and OpenAPI validation
 //! (`openapi.rs`). This file owns the shared state and the public API a test
-//! uses: start, dispatch helpers, waiting helpers, fault controls.
+//! uses: start, dispatch helpers, waiting helpers, fault controls. It holds no
+//! bot logic.
 //!
-//! One `StandIn` per test. It never reaches the network beyond loopback and
-//! needs no real token. Point serenity at it with
+//! One `StandIn` per test; it needs no real token and never leaves loopback.
+//! Point serenity at it with
 //! `HttpBuilder::new(token).proxy(standin.http_base()).ratelimiter_disabled(true)`
 //! and `ClientBuilder::new_with_http` (the project's shared facts file
-//! `DISCORD-STANDIN.md` says why each piece is needed).
+//! `DISCORD-STANDIN.md` says why each piece is needed). A typical test:
 //!
-//! Failure policy: anything the stand-in itself gets wrong (a payload serenity
-//! would not decode) panics in the test's own task when the test triggered it,
-//! or is stored as a problem when it happens in a server task (where a panic
-//! would be swallowed); stored problems and request bodies that fail the
-//! OpenAPI schema make `wait_*`, `assert_all_valid` and finally `Drop` panic.
+//! ```text
+//! let standin = StandIn::start().await;
+//! // start the bot's client against standin.http_base(), in a spawned task
+//! standin.wait_ready().await;
+//! let sent = standin.message_create(MessageCreate::new("ping")).await;
+//! let reply = standin.wait_for_request(|r| r.path == sent.reply_path(), WAIT).await;
+//! standin.assert_all_valid();
+//! ```
+//!
+//! Failure policy: whatever the stand-in itself gets wrong (a payload serenity
+//! would not decode, a REST answer outside Discord's response schema) panics in
+//! the test's own task when the test triggered it, or is stored as a problem
+//! when it happens in a server task, where a panic would be swallowed. Stored
+//! problems and request bodies that fail Discord's schema make the `wait_*`
+//! helpers, `assert_all_valid` and finally `Drop` panic.
 
 #![allow(
     dead_code,

@@ -1,8 +1,8 @@
 //! The stand-in's REST half on axum: records every request, validates bodies
 //! against Discord's OpenAPI schemas, applies injected faults, and answers the
-//! routes the bot uses with payloads serenity decodes (checked by `strict.rs`
-//! before they leave). Anything else is a recorded 404 with Discord's error
-//! shape.
+//! routes the bot uses with payloads that serenity decodes (`strict.rs`) and
+//! that match Discord's response schemas (`openapi.rs`), both checked before
+//! they leave. Anything else is a recorded 404 with Discord's error shape.
 //!
 //! Errors mimic Discord's (`{"code", "message"}` with its codes: 10003 unknown
 //! channel, 10062 unknown interaction, 40060 already acknowledged, 50035
