@@ -40,6 +40,7 @@ enum Seen {
     /// A message event reached the handler, on this shard.
     Message {
         shard: u32,
+        content: String,
     },
 }
 
@@ -70,6 +71,7 @@ impl EventHandler for TinyHandler {
     async fn message(&self, ctx: Context, msg: Message) {
         let _ = self.seen.send(Seen::Message {
             shard: ctx.shard_id.0,
+            content: msg.content.clone(),
         });
         if msg.guild_id.is_some() && !msg.author.bot && msg.content == "ping" {
             // Not `msg.reply`: it always sends `allowed_mentions.parse =
@@ -118,21 +120,23 @@ struct Bot {
 
 /// Builds and starts the client exactly as the bot will.
 async fn start_bot(standin: &StandIn) -> Bot {
-    start_bot_on(standin, None).await
+    start_bot_on(standin, None, INTENTS).await
 }
+
+/// The intents the bot needs: guild and DM messages with their content.
+const INTENTS: GatewayIntents = GatewayIntents::GUILD_MESSAGES
+    .union(GatewayIntents::DIRECT_MESSAGES)
+    .union(GatewayIntents::MESSAGE_CONTENT);
 
 /// Builds and starts the client; `shard: Some([id, total])` runs only that
 /// shard (serenity spaces the shards one client boots by 5 s, so a sharding
 /// test runs one client per shard).
-async fn start_bot_on(standin: &StandIn, shard: Option<[u32; 2]>) -> Bot {
+async fn start_bot_on(standin: &StandIn, shard: Option<[u32; 2]>, intents: GatewayIntents) -> Bot {
     let http = HttpBuilder::new("test-token")
         .proxy(standin.http_base())
         .ratelimiter_disabled(true)
         .default_allowed_mentions(CreateAllowedMentions::new())
         .build();
-    let intents = GatewayIntents::GUILD_MESSAGES
-        | GatewayIntents::DIRECT_MESSAGES
-        | GatewayIntents::MESSAGE_CONTENT;
     let (tx, seen) = mpsc::unbounded_channel();
     let handler = TinyHandler {
         guild: standin.guild().id,
@@ -501,9 +505,14 @@ async fn requests_are_appended_to_the_record_file() {
 
 /// The next message the handler saw: the shard it arrived on.
 async fn next_message_shard(bot: &mut Bot) -> u32 {
+    next_message(bot).await.0
+}
+
+/// The next message the handler saw: its shard and content.
+async fn next_message(bot: &mut Bot) -> (u32, String) {
     loop {
         match tokio::time::timeout(WAIT, bot.seen.recv()).await.unwrap() {
-            Some(Seen::Message { shard }) => return shard,
+            Some(Seen::Message { shard, content }) => return (shard, content),
             Some(Seen::Ready(_)) => {}
             None => panic!("handler gone"),
         }
@@ -518,8 +527,8 @@ async fn guild_events_go_to_the_shard_that_owns_the_guild() {
         ..Options::default()
     };
     let standin = StandIn::start_with(options).await;
-    let mut shard0 = start_bot_on(&standin, Some([0, 2])).await;
-    let mut shard1 = start_bot_on(&standin, Some([1, 2])).await;
+    let mut shard0 = start_bot_on(&standin, Some([0, 2]), INTENTS).await;
+    let mut shard1 = start_bot_on(&standin, Some([1, 2]), INTENTS).await;
     standin.wait_ready().await;
     let [first, second] = standin.guilds() else {
         panic!("two guilds")
@@ -652,4 +661,41 @@ async fn identity_and_gateway_routes_answer_in_discord_shape() {
         (standin.gateway_url(), 3)
     );
     standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn intents_shape_what_the_client_receives() {
+    let standin = StandIn::start().await;
+    // No MESSAGE_CONTENT, no DIRECT_MESSAGES: a common bot mistake.
+    let mut bot = start_bot_on(&standin, None, GatewayIntents::GUILD_MESSAGES).await;
+    standin.wait_ready().await;
+
+    let plain = standin.message_create(MessageCreate::new("ping")).await;
+    assert!(plain.delivered);
+    assert_eq!(
+        next_message(&mut bot).await.1,
+        "",
+        "content hidden without MESSAGE_CONTENT"
+    );
+    let mention = standin
+        .message_create(MessageCreate::new("ping").mentioning_bot())
+        .await;
+    assert!(mention.delivered);
+    assert!(
+        next_message(&mut bot).await.1.ends_with("ping"),
+        "a mention shows the content"
+    );
+
+    let dm = standin
+        .message_create(MessageCreate::new("ping").dm())
+        .await;
+    assert!(!dm.delivered, "no DIRECT_MESSAGES intent, no DM events");
+    let withheld = |g: &GatewayRecord| matches!(g, GatewayRecord::Withheld { .. });
+    standin.wait_for_gateway(withheld, WAIT).await;
+    standin
+        .assert_no_request_for(
+            |r| r.path.ends_with("/messages"),
+            Duration::from_millis(100),
+        )
+        .await;
 }

@@ -103,12 +103,7 @@ impl MessageCreate {
         self
     }
 
-    pub(super) fn build(
-        self,
-        world: &World,
-        id: MessageId,
-        ids: &Snowflakes,
-    ) -> (Value, ChannelId, Option<GuildId>, UserId) {
+    pub(super) fn build(self, world: &World, id: MessageId, ids: &Snowflakes) -> BuiltMessage {
         let (guild_id, channel_id) = match (self.dm, self.channel) {
             (true, _) => (None, world.dm_channel_id),
             (false, Some(place)) => place,
@@ -128,7 +123,7 @@ impl MessageCreate {
                 extra["webhook_id"] = json!(webhook.to_string());
                 UserFixture {
                     id: UserId::new(webhook),
-                    name: "Captain Hook".into(),
+                    name: "Some Webhook".into(),
                     bot: true,
                 }
             }
@@ -170,8 +165,26 @@ impl MessageCreate {
                     .remove("guild_id");
             }
         }
-        (payload, channel_id, guild_id, author.id)
+        BuiltMessage {
+            payload,
+            channel_id,
+            guild_id,
+            author_id: author.id,
+            // Discord shows these to an app without MESSAGE_CONTENT anyway.
+            content_exempt: guild_id.is_none() || self.mention_bot || author.id == world.bot.id,
+        }
     }
+}
+
+/// What `MessageCreate::build` produced.
+pub(super) struct BuiltMessage {
+    pub payload: Value,
+    pub channel_id: ChannelId,
+    pub guild_id: Option<GuildId>,
+    pub author_id: UserId,
+    /// Whether the app sees the content without the MESSAGE_CONTENT intent:
+    /// a DM, a message mentioning it, or its own message.
+    pub content_exempt: bool,
 }
 
 /// What an interaction is.

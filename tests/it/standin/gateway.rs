@@ -241,6 +241,7 @@ impl Connection {
             Session {
                 id: session_id,
                 shard,
+                intents,
                 seq: 0,
                 history: Vec::new(),
                 conn: Some(self.conn),

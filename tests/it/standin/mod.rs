@@ -69,6 +69,11 @@ use payloads::{shard_of_guild, Snowflakes, World};
 /// (a shard to identify, a barrier to be acknowledged).
 const SETUP_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Gateway intents whose absence changes what Discord dispatches.
+const GUILD_MESSAGES: u64 = 1 << 9;
+const DIRECT_MESSAGES: u64 = 1 << 12;
+const MESSAGE_CONTENT: u64 = 1 << 15;
+
 /// Environment variable naming a file that receives every recorded request as
 /// one JSON line `{"method","path","body"}` (appended; shared by all tests).
 pub const RECORD_ENV: &str = "FAQBOT_STANDIN_RECORD";
@@ -156,6 +161,12 @@ pub enum GatewayRecord {
     OtherOp { conn: u64, op: u64 },
     /// The client sent a Close frame.
     ClientClosed { conn: u64, code: Option<u16> },
+    /// A dispatch Discord would not send, for the shard's intents.
+    Withheld {
+        shard: u32,
+        event: String,
+        reason: String,
+    },
     /// The stand-in sent op 7, op 9, a Close frame or dropped the socket.
     ServerAction { conn: u64, action: String },
     /// The connection ended.
@@ -178,6 +189,8 @@ pub struct SentMessage {
     pub channel_id: ChannelId,
     pub guild_id: Option<GuildId>,
     pub author_id: UserId,
+    /// False when the shard's intents made Discord withhold it.
+    pub delivered: bool,
     pub dispatch: Dispatched,
 }
 
@@ -273,6 +286,8 @@ impl Fault {
 pub(crate) struct Session {
     pub id: String,
     pub shard: [u32; 2],
+    /// The intents IDENTIFY asked for.
+    pub intents: u64,
     pub seq: u64,
     /// Every dispatch frame sent in this session, for replay on RESUME.
     pub history: Vec<(u64, String)>,
@@ -542,20 +557,70 @@ impl StandIn {
 
     /// Dispatches MESSAGE_CREATE built by `message`, on the shard that owns
     /// its guild (DMs on shard 0), once that shard is READY.
+    ///
+    /// As Discord, it honours the shard's IDENTIFY intents: without
+    /// GUILD_MESSAGES (guild) or DIRECT_MESSAGES (DM) the event is withheld
+    /// (`delivered: false`, a `Withheld` gateway record); without
+    /// MESSAGE_CONTENT, content, embeds, attachments and components arrive
+    /// empty unless the message is a DM, mentions the bot or is its own.
     pub async fn message_create(&self, message: MessageCreate) -> SentMessage {
         let world = &self.shared.world;
         let message_id = MessageId::new(self.shared.ids.next());
-        let (payload, channel_id, guild_id, author_id) =
-            message.build(world, message_id, &self.shared.ids);
-        if guild_id.is_none() && channel_id != world.dm_channel_id {
-            self.shared.lock().extra_channels.push(channel_id);
+        let mut built = message.build(world, message_id, &self.shared.ids);
+        if let Err(error) = strict::check_dispatch("MESSAGE_CREATE", 1, &built.payload) {
+            panic!("{error}");
         }
-        let dispatch = self.dispatch_to(guild_id, "MESSAGE_CREATE", payload).await;
+        if built.guild_id.is_none() && built.channel_id != world.dm_channel_id {
+            self.shared.lock().extra_channels.push(built.channel_id);
+        }
+        let shard = self.ready_shard_for(built.guild_id).await;
+        let mut state = self.shared.lock();
+        let intents = state
+            .shard_sessions
+            .get(&shard)
+            .and_then(|id| state.sessions.get(id))
+            .map_or(0, |s| s.intents);
+        let needed = if built.guild_id.is_some() {
+            (GUILD_MESSAGES, "GUILD_MESSAGES")
+        } else {
+            (DIRECT_MESSAGES, "DIRECT_MESSAGES")
+        };
+        let (dispatch, delivered) = if intents & needed.0 == 0 {
+            drop(state);
+            let reason = format!("the shard did not IDENTIFY with the {} intent", needed.1);
+            self.shared.log_gateway(GatewayRecord::Withheld {
+                shard,
+                event: "MESSAGE_CREATE".into(),
+                reason,
+            });
+            let dispatch = Dispatched {
+                shard,
+                seq: 0,
+                at: Instant::now(),
+            };
+            (dispatch, false)
+        } else {
+            if intents & MESSAGE_CONTENT == 0 && !built.content_exempt {
+                for (key, empty) in [
+                    ("content", json!("")),
+                    ("embeds", json!([])),
+                    ("attachments", json!([])),
+                    ("components", json!([])),
+                ] {
+                    built.payload[key] = empty;
+                }
+            }
+            (
+                send_dispatch(&mut state, shard, "MESSAGE_CREATE", &built.payload),
+                true,
+            )
+        };
         SentMessage {
             message_id,
-            channel_id,
-            guild_id,
-            author_id,
+            channel_id: built.channel_id,
+            guild_id: built.guild_id,
+            author_id: built.author_id,
+            delivered,
             dispatch,
         }
     }
@@ -606,12 +671,18 @@ impl StandIn {
         if let Err(error) = strict::check_dispatch(t, 1, &d) {
             panic!("{error}");
         }
+        let shard = self.ready_shard_for(guild).await;
+        let mut state = self.shared.lock();
+        send_dispatch(&mut state, shard, t, &d)
+    }
+
+    /// The shard carrying `guild`'s events (DMs: shard 0), once it is READY.
+    async fn ready_shard_for(&self, guild: Option<GuildId>) -> u32 {
         // The shard total is only known once shard 0 identified.
         self.wait_shard_ready(0).await;
         let shard = guild.map_or(0, |g| self.shard_of(g));
         self.wait_shard_ready(shard).await;
-        let mut state = self.shared.lock();
-        send_dispatch(&mut state, shard, t, &d)
+        shard
     }
 
     // ----- waiting -----
