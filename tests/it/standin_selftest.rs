@@ -10,6 +10,7 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -21,6 +22,7 @@ use serenity::all::{
     InteractionId, Message, MessageFlags, Ready,
 };
 use serenity::async_trait;
+use serenity::gateway::ShardManager;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -116,6 +118,7 @@ impl EventHandler for TinyHandler {
 struct Bot {
     seen: mpsc::UnboundedReceiver<Seen>,
     client: JoinHandle<serenity::Result<()>>,
+    shards: Arc<ShardManager>,
 }
 
 /// Builds and starts the client exactly as the bot will.
@@ -146,13 +149,18 @@ async fn start_bot_on(standin: &StandIn, shard: Option<[u32; 2]>, intents: Gatew
         .event_handler(handler)
         .await
         .unwrap();
+    let shards = Arc::clone(&client.shard_manager);
     let client = tokio::spawn(async move {
         match shard {
             Some([id, total]) => client.start_shard(id, total).await,
             None => client.start().await,
         }
     });
-    Bot { seen, client }
+    Bot {
+        seen,
+        client,
+        shards,
+    }
 }
 
 /// Starts the client and waits until it handled READY and registered its
@@ -444,7 +452,7 @@ async fn a_dropped_socket_resumes_and_close_4004_stops_the_client() {
         .await;
 
     standin.close_connection(0, 4004);
-    let stopped = StandIn::run_until(bot.client, WAIT)
+    let stopped = tokio::time::timeout(WAIT, bot.client)
         .await
         .expect("client stops on 4004");
     assert!(stopped.unwrap().is_err(), "4004 is fatal for serenity");
@@ -698,4 +706,31 @@ async fn intents_shape_what_the_client_receives() {
             Duration::from_millis(100),
         )
         .await;
+}
+
+#[tokio::test]
+async fn a_client_shutdown_completes_the_close_handshake() {
+    let standin = StandIn::start().await;
+    let bot = start_ready_bot(&standin).await;
+
+    let started = Instant::now();
+    bot.shards.shutdown_all().await;
+    let closed = |g: &GatewayRecord| matches!(g, GatewayRecord::ClientClosed { .. });
+    assert_eq!(
+        standin.wait_for_gateway(closed, WAIT).await,
+        GatewayRecord::ClientClosed {
+            conn: 1,
+            code: Some(1000)
+        }
+    );
+    // serenity waits for the stand-in's Close reply; the reply is only
+    // flushed because the stand-in keeps reading after the client's Close.
+    let disconnected = |g: &GatewayRecord| matches!(g, GatewayRecord::Disconnected { .. });
+    standin.wait_for_gateway(disconnected, WAIT).await;
+    eprintln!("client shutdown_all: {:?}", started.elapsed());
+    assert!(tokio::time::timeout(WAIT, bot.client)
+        .await
+        .unwrap()
+        .unwrap()
+        .is_ok());
 }

@@ -46,7 +46,6 @@ mod strict;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::future::Future;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -973,12 +972,6 @@ impl StandIn {
             conn,
             action: action.to_owned(),
         });
-    }
-
-    /// Runs `future` (typically the bot's client) until it finishes or
-    /// `timeout` passes; for tests that expect the client to stop on its own.
-    pub async fn run_until<T>(future: impl Future<Output = T>, timeout: Duration) -> Option<T> {
-        tokio::time::timeout(timeout, future).await.ok()
     }
 }
 
