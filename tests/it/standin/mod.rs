@@ -459,6 +459,10 @@ impl StandIn {
 
     /// Starts a stand-in shaped by `options`.
     pub async fn start_with(options: Options) -> Self {
+        assert!(
+            options.guilds >= 1 && options.shards >= 1,
+            "Discord stand-in: at least one guild and one shard ({options:?})"
+        );
         let ids = Snowflakes::new();
         let world = World::new(&ids, options.guilds);
         let http_listener = bind().await;
