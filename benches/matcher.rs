@@ -3,6 +3,7 @@
 //!
 //! `cargo bench --bench matcher`; the README has the figures.
 
+use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
@@ -52,7 +53,7 @@ fn generated(n: usize) -> KnowledgeBase {
         seed ^= seed << 17;
         (seed % m as u64) as usize
     };
-    let mut word = |next: &mut dyn FnMut(usize) -> usize| {
+    let word = |next: &mut dyn FnMut(usize) -> usize| {
         // Common words and rarer made-up ones (topic names), like a real FAQ.
         if next(3) == 0 {
             WORDS[next(WORDS.len())].to_owned()
@@ -72,11 +73,12 @@ fn generated(n: usize) -> KnowledgeBase {
         let question = format!("What about {}?", phrase(4));
         let alternates: Vec<String> = (0..4).map(|_| format!("\"{}\"", phrase(3))).collect();
         let answer = phrase(30);
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "[[entry]]\nid = \"e{i}\"\nrole = \"{}\"\nsource = \"Generated\"\nquestion = \"{question}\"\nalternates = [{}]\nanswer = \"{answer}\"\n",
             roles[i % 3],
             alternates.join(", ")
-        ));
+        );
     }
     load_files(
         Path::new("generated"),
@@ -98,7 +100,7 @@ fn bench(c: &mut Criterion) {
         let m = Matcher::new(kb);
         for (i, q) in QUESTIONS.iter().enumerate() {
             group.bench_with_input(BenchmarkId::new(*name, i), q, |b, q| {
-                b.iter(|| m.ask(black_box(q)))
+                b.iter(|| m.ask(black_box(q)));
             });
         }
     }
