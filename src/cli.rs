@@ -58,6 +58,9 @@ pub enum Command {
     },
     /// Validate the FAQ folder and say what it holds.
     Check,
+    /// Run the Discord bot (configured by the environment and .env; see
+    /// .env.example).
+    Run,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -83,6 +86,9 @@ pub fn default_faq_dir() -> PathBuf {
 /// Runs one parsed command; `Ok(false)` means it ran but found nothing.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let dir = cli.faq.clone().unwrap_or_else(default_faq_dir);
+    if matches!(cli.command, Command::Run) {
+        return run_bot(&dir);
+    }
     let kb =
         load_dir(&dir).with_context(|| format!("the FAQ in {} has problems", dir.display()))?;
     let out = std::io::stdout();
@@ -138,6 +144,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Run => unreachable!("handled above"),
         Command::Check => {
             writeln!(
                 out,
@@ -188,4 +195,24 @@ fn ask(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `faqbot run`: configuration problems are reported together and exit 2
+/// before anything connects.
+fn run_bot(dir: &std::path::Path) -> Result<ExitCode> {
+    let config = match crate::config::BotConfig::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("faqbot: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let kb = load_dir(dir).with_context(|| format!("the FAQ in {} has problems", dir.display()))?;
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(crate::discord::serve(
+        config,
+        kb,
+        crate::discord::shutdown_signal(),
+    ))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -15,6 +15,8 @@
 
 pub mod cli;
 pub mod compare;
+pub mod config;
+pub mod discord;
 pub mod kb;
 pub mod matcher;
 pub mod render;

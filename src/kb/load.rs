@@ -22,6 +22,9 @@ const MAX_QUESTION: usize = 256;
 const MAX_ANSWER: usize = 4096;
 const MAX_SIDE: usize = 1024;
 const MAX_NAME: usize = 100;
+/// Ids travel in Discord custom ids (100 characters, with a prefix and a
+/// user id) and select values.
+const MAX_ID: usize = 64;
 
 /// One thing wrong in a FAQ folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,7 +279,12 @@ impl Builder {
             self.problem(at, message);
         } else {
             seen.insert(id.clone(), at.clone());
-            if !is_kebab(&id) {
+            if id.len() > MAX_ID {
+                self.problem(
+                    at,
+                    format!("{kind} id \"{id}\" is longer than {MAX_ID} characters (Discord buttons carry it)"),
+                );
+            } else if !is_kebab(&id) {
                 self.problem(
                     at,
                     format!("{kind} id \"{id}\" is not kebab-case (like \"ds-salary\")"),

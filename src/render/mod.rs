@@ -4,6 +4,8 @@
 //!
 //! Must not: decide anything (that is the matcher's), print, or log.
 
+pub mod discord;
+
 use std::fmt::Write as _;
 
 use serde::Serialize;

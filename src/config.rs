@@ -1,0 +1,190 @@
+//! The bot's configuration, read from the environment once (after `.env`),
+//! with every missing or invalid variable reported together.
+//!
+//! The only place the bot reads `std::env`. The token is wrapped so that it
+//! never reaches a log or an error message.
+
+use std::fmt;
+
+/// The Discord bot token. `Debug` and `Display` print `[redacted]`.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl Token {
+    /// The token itself, for serenity only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Everything `faqbot run` needs, validated.
+#[derive(Debug, Clone)]
+pub struct BotConfig {
+    pub token: Token,
+    /// Register slash commands in this guild at once, instead of globally.
+    pub guild_id: Option<u64>,
+    /// Channels where the bot answers without being mentioned.
+    pub channels: Vec<u64>,
+    /// Overrides the matcher's answer threshold.
+    pub answer_threshold: Option<f32>,
+    /// A REST proxy speaking Discord's API (e.g. twilight-http-proxy).
+    pub http_proxy: Option<String>,
+}
+
+/// Every problem with the environment, in one message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the configuration has problems (see .env.example):\n  {}", problems.join("\n  "))]
+pub struct ConfigError {
+    pub problems: Vec<String>,
+}
+
+impl BotConfig {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<BotConfig, ConfigError> {
+        BotConfig::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the variables through `get`, so tests need no process
+    /// environment: `get("DISCORD_TOKEN")` → `Some("...")`.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<BotConfig, ConfigError> {
+        let mut problems = Vec::new();
+        let value = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let token = value("DISCORD_TOKEN");
+        if token.is_none() {
+            problems.push(
+                "DISCORD_TOKEN is missing: set it to the bot token from the Discord Developer Portal"
+                    .to_owned(),
+            );
+        } else if token
+            .as_deref()
+            .is_some_and(|t| t.chars().any(char::is_whitespace))
+        {
+            problems.push("DISCORD_TOKEN contains white space; paste the token alone".to_owned());
+        }
+        let guild_id = value("DISCORD_GUILD_ID").and_then(|v| {
+            let id = parse_id(&v);
+            if id.is_none() {
+                problems.push(format!(
+                    "DISCORD_GUILD_ID is not a Discord id (a positive number): {v:?}"
+                ));
+            }
+            id
+        });
+        let mut channels = Vec::new();
+        if let Some(list) = value("FAQBOT_CHANNELS") {
+            for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                match parse_id(item) {
+                    Some(id) => channels.push(id),
+                    None => problems.push(format!(
+                        "FAQBOT_CHANNELS has {item:?}, which is not a channel id (comma-separated numbers)"
+                    )),
+                }
+            }
+        }
+        let answer_threshold =
+            value("FAQBOT_ANSWER_THRESHOLD").and_then(|v| match v.parse::<f32>() {
+                Ok(t) if (0.0..=1.0).contains(&t) => Some(t),
+                _ => {
+                    problems.push(format!(
+                        "FAQBOT_ANSWER_THRESHOLD must be a number from 0 to 1, not {v:?}"
+                    ));
+                    None
+                }
+            });
+        let http_proxy = value("DISCORD_HTTP_PROXY").and_then(|v| {
+            let ok = (v.starts_with("http://") || v.starts_with("https://"))
+                && v.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
+            if ok {
+                Some(v.trim_end_matches('/').to_owned())
+            } else {
+                problems.push(format!(
+                    "DISCORD_HTTP_PROXY must be an http:// or https:// base URL, not {v:?}"
+                ));
+                None
+            }
+        });
+        match token {
+            Some(token) if problems.is_empty() => Ok(BotConfig {
+                token: Token(token),
+                guild_id,
+                channels,
+                answer_threshold,
+                http_proxy,
+            }),
+            _ => Err(ConfigError { problems }),
+        }
+    }
+}
+
+fn parse_id(s: &str) -> Option<u64> {
+    s.parse::<u64>().ok().filter(|&id| id > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<BotConfig, ConfigError> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        BotConfig::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn a_full_environment_is_read() {
+        let c = config(&[
+            ("DISCORD_TOKEN", "abc.def"),
+            ("DISCORD_GUILD_ID", "123"),
+            ("FAQBOT_CHANNELS", "1, 2,,3"),
+            ("FAQBOT_ANSWER_THRESHOLD", "0.7"),
+            ("DISCORD_HTTP_PROXY", "http://127.0.0.1:3000/"),
+        ])
+        .expect("valid");
+        assert_eq!(c.guild_id, Some(123));
+        assert_eq!(c.channels, [1, 2, 3]);
+        assert_eq!(c.answer_threshold, Some(0.7));
+        assert_eq!(c.http_proxy.as_deref(), Some("http://127.0.0.1:3000"));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_without_the_token() {
+        let err = config(&[
+            ("DISCORD_TOKEN", "secret token"),
+            ("DISCORD_GUILD_ID", "abc"),
+            ("FAQBOT_CHANNELS", "1,x"),
+            ("FAQBOT_ANSWER_THRESHOLD", "2"),
+            ("DISCORD_HTTP_PROXY", "localhost:3000"),
+        ])
+        .expect_err("invalid");
+        assert_eq!(err.problems.len(), 5, "{err}");
+        assert!(!err.to_string().contains("secret"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_token_is_named() {
+        let err = config(&[]).expect_err("no token");
+        assert!(err.to_string().contains("DISCORD_TOKEN is missing"));
+    }
+
+    #[test]
+    fn the_token_is_redacted_in_debug() {
+        let c = config(&[("DISCORD_TOKEN", "abc.def")]).expect("valid");
+        let debug = format!("{c:?}");
+        assert!(
+            !debug.contains("abc.def") && debug.contains("[redacted]"),
+            "{debug}"
+        );
+    }
+}

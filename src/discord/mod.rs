@@ -1,0 +1,195 @@
+//! The Discord front end: the only serenity import. Client set-up (proxy,
+//! ratelimiter, allowed mentions, intents), the event handler, the slash
+//! commands, and the conversion of [`crate::render::discord`] replies.
+//!
+//! Business logic stays out: what to answer is the matcher's, what the reply
+//! says is the renderer's, whether to answer is [`policy`]'s.
+
+mod commands;
+mod convert;
+mod handler;
+pub mod policy;
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use anyhow::{bail, Context as _, Result};
+use serenity::all::{
+    ClientBuilder, CreateAllowedMentions, GatewayIntents, HttpBuilder, Permissions,
+};
+use serenity::gateway::GatewayError;
+use tracing::{error, info, warn};
+
+use crate::config::BotConfig;
+use crate::kb::KnowledgeBase;
+use crate::matcher::{Matcher, Thresholds};
+use policy::AntiSpam;
+
+pub use commands::NAMES as COMMAND_NAMES;
+
+/// A loaded FAQ and its index, swapped whole.
+pub struct Faq {
+    pub kb: KnowledgeBase,
+    pub matcher: Matcher,
+}
+
+impl Faq {
+    /// Indexes `kb`, with the configured answer threshold if any.
+    pub fn new(kb: KnowledgeBase, answer_threshold: Option<f32>) -> Faq {
+        let mut matcher = Matcher::new(&kb);
+        if let Some(answer) = answer_threshold {
+            let t = matcher.thresholds();
+            matcher = matcher.with_thresholds(Thresholds {
+                answer,
+                suggest: t.suggest.min(answer),
+            });
+        }
+        Faq { kb, matcher }
+    }
+}
+
+/// What every event handler shares.
+pub struct State {
+    faq: RwLock<Arc<Faq>>,
+    channels: HashSet<u64>,
+    guild: Option<u64>,
+    antispam: Mutex<AntiSpam>,
+    /// The bot's own user id, from READY.
+    me: OnceLock<u64>,
+}
+
+impl State {
+    pub fn new(faq: Faq, config: &BotConfig) -> State {
+        State {
+            faq: RwLock::new(Arc::new(faq)),
+            channels: config.channels.iter().copied().collect(),
+            guild: config.guild_id,
+            antispam: Mutex::new(AntiSpam::default()),
+            me: OnceLock::new(),
+        }
+    }
+
+    /// The FAQ in force now.
+    pub fn faq(&self) -> Arc<Faq> {
+        match self.faq.read() {
+            Ok(f) => Arc::clone(&f),
+            // A panic while swapping cannot leave a half-written Arc.
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    fn listens_in(&self, channel: u64) -> bool {
+        self.channels.contains(&channel)
+    }
+}
+
+/// The intents the bot asks for. Message content is privileged: without it
+/// the bot still answers mentions, DMs and slash commands.
+pub const INTENTS: GatewayIntents = GatewayIntents::GUILDS
+    .union(GatewayIntents::GUILD_MESSAGES)
+    .union(GatewayIntents::DIRECT_MESSAGES)
+    .union(GatewayIntents::MESSAGE_CONTENT);
+
+/// The smallest permission set the bot needs in a channel.
+pub fn permissions() -> Permissions {
+    Permissions::VIEW_CHANNEL
+        | Permissions::SEND_MESSAGES
+        | Permissions::SEND_MESSAGES_IN_THREADS
+        | Permissions::EMBED_LINKS
+        | Permissions::READ_MESSAGE_HISTORY
+}
+
+/// The link an admin opens to add the bot to a server.
+pub fn invite_url(application_id: u64) -> String {
+    format!(
+        "https://discord.com/oauth2/authorize?client_id={application_id}&scope=bot%20applications.commands&permissions={}",
+        permissions().bits()
+    )
+}
+
+/// Connects and serves until `shutdown` completes, or Discord refuses the
+/// bot for good. Falls back to slash commands only when Discord refuses
+/// the message content intent (close 4014).
+pub async fn serve(
+    config: BotConfig,
+    kb: KnowledgeBase,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let state = Arc::new(State::new(Faq::new(kb, config.answer_threshold), &config));
+    let mut intents = INTENTS;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    loop {
+        let mut http = HttpBuilder::new(config.token.expose())
+            // The bot must never ping: every message defaults to no mentions.
+            .default_allowed_mentions(CreateAllowedMentions::new());
+        if let Some(proxy) = &config.http_proxy {
+            // serenity ignores the proxy while its own ratelimiter is on;
+            // the proxy does the rate limiting for every process behind it.
+            http = http.proxy(proxy).ratelimiter_disabled(true);
+        }
+        let mut client = ClientBuilder::new_with_http(http.build(), intents)
+            .event_handler(handler::Handler {
+                state: Arc::clone(&state),
+            })
+            .await
+            .context("building the Discord client")?;
+        let shards = Arc::clone(&client.shard_manager);
+        let mut stop = stop_rx.clone();
+        let stopper = tokio::spawn(async move {
+            if stop.wait_for(|s| *s).await.is_ok() {
+                info!("shutting down");
+                shards.shutdown_all().await;
+            }
+        });
+        let result = client.start().await;
+        stopper.abort();
+        match result {
+            Ok(()) => return Ok(()),
+            Err(serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents))
+                if intents.contains(GatewayIntents::MESSAGE_CONTENT) =>
+            {
+                warn!(
+                    "Discord refused the Message Content intent (close code 4014). Enable it in the \
+                     Developer Portal: your application > Bot > Privileged Gateway Intents > \
+                     Message Content Intent. Carrying on with slash commands, mentions and DMs only."
+                );
+                intents.remove(GatewayIntents::MESSAGE_CONTENT);
+            }
+            Err(serenity::Error::Gateway(GatewayError::InvalidAuthentication)) => {
+                error!("Discord refused the token (close code 4004)");
+                bail!("Discord refused the token (close code 4004): check DISCORD_TOKEN in .env");
+            }
+            Err(serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents)) => {
+                bail!("Discord refused the gateway intents even without message content (close code 4014)");
+            }
+            Err(e) => return Err(e).context("the Discord connection stopped"),
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,349 @@
+//! Which messages get an answer, and how often: pure decisions with the
+//! clock passed in, so they are unit-tested without Discord.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use crate::matcher::{Hit, Verdict};
+
+/// Where a message came from, as far as answering goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A direct message to the bot.
+    Dm,
+    /// A guild message that mentions the bot.
+    Mention,
+    /// Any other guild message; `listening` when the channel is one where
+    /// the bot answers unprompted.
+    Channel { listening: bool },
+}
+
+/// The facts about a message that decide whether it is answered.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    pub from_bot: bool,
+    pub from_webhook: bool,
+    pub from_self: bool,
+    pub origin: Origin,
+    /// The text with the bot's mention removed.
+    pub text: &'a str,
+}
+
+/// What to do with a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Ignore,
+    Answer(Hit),
+    /// "Did you mean…" with these.
+    Suggest(Vec<Hit>),
+    /// A short pointer to `/ask`.
+    Hint,
+}
+
+/// Decides, given what the matcher says of the text (`ask` is called only
+/// when the message may be answered).
+pub fn decide(msg: &Incoming<'_>, ask: impl FnOnce(&str) -> Verdict) -> Action {
+    if msg.from_bot || msg.from_webhook || msg.from_self {
+        return Action::Ignore;
+    }
+    match msg.origin {
+        Origin::Channel { listening: false } => Action::Ignore,
+        Origin::Channel { listening: true } => {
+            // Unprompted: only what looks like a question, only when sure,
+            // never suggestions. Chatter in the channel is not ours.
+            if !looks_like_question(msg.text) {
+                return Action::Ignore;
+            }
+            match ask(msg.text) {
+                Verdict::Answer { hit, .. } => Action::Answer(hit),
+                _ => Action::Ignore,
+            }
+        }
+        Origin::Dm | Origin::Mention => match ask(msg.text) {
+            Verdict::Answer { hit, .. } => Action::Answer(hit),
+            Verdict::Suggest(hits) => Action::Suggest(hits),
+            Verdict::Silent => Action::Hint,
+        },
+    }
+}
+
+/// A question mark, or a first word that opens a question.
+///
+/// `"what do MLEs earn"` → true; `"I love dashboards"` → false.
+pub fn looks_like_question(text: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "what", "whats", "what's", "how", "who", "whom", "which", "why", "when", "where", "is",
+        "are", "can", "could", "do", "does", "did", "should", "would", "will", "any", "anyone",
+        "tell", "explain", "define",
+    ];
+    let text = text.trim();
+    if text.contains('?') {
+        return true;
+    }
+    text.split_whitespace()
+        .next()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                .to_lowercase()
+        })
+        .is_some_and(|w| OPENERS.contains(&w.as_str()))
+}
+
+/// `"<@42> what is an MLE"` → `"what is an MLE"` for bot id 42.
+pub fn strip_mention(text: &str, bot: u64) -> String {
+    text.replace(&format!("<@{bot}>"), " ")
+        .replace(&format!("<@!{bot}>"), " ")
+        .trim()
+        .to_owned()
+}
+
+/// Why an answer was held back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    /// This entry was posted in this channel moments ago.
+    Cooldown,
+    /// This person has had their share of answers this minute.
+    UserLimit,
+}
+
+/// Keeps the bot from flooding a channel: the same entry at most once per
+/// channel per `cooldown`, and at most `per_user` answers a minute caused by
+/// one person.
+#[derive(Debug)]
+pub struct AntiSpam {
+    cooldown: Duration,
+    per_user: usize,
+    posted: HashMap<(u64, String), Instant>,
+    by_user: HashMap<u64, VecDeque<Instant>>,
+}
+
+/// The window of the per-user limit.
+const USER_WINDOW: Duration = Duration::from_secs(60);
+
+/// Past this many remembered posts, old ones are forgotten (bounded memory
+/// in a busy server).
+const MEMORY: usize = 10_000;
+
+impl Default for AntiSpam {
+    /// 60 s per entry and channel; 3 answers a minute per person.
+    fn default() -> AntiSpam {
+        AntiSpam::new(Duration::from_secs(60), 3)
+    }
+}
+
+impl AntiSpam {
+    pub fn new(cooldown: Duration, per_user: usize) -> AntiSpam {
+        AntiSpam {
+            cooldown,
+            per_user,
+            posted: HashMap::new(),
+            by_user: HashMap::new(),
+        }
+    }
+
+    /// May `user` make the bot post `entry` in `channel` at `now`? When yes,
+    /// the post is counted. DMs skip the per-channel cooldown: they are one
+    /// person's conversation.
+    pub fn admit(
+        &mut self,
+        now: Instant,
+        channel: u64,
+        dm: bool,
+        user: u64,
+        entry: &str,
+    ) -> Result<(), Held> {
+        if !dm {
+            if let Some(at) = self.posted.get(&(channel, entry.to_owned())) {
+                if now.saturating_duration_since(*at) < self.cooldown {
+                    return Err(Held::Cooldown);
+                }
+            }
+        }
+        let times = self.by_user.entry(user).or_default();
+        while times
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) >= USER_WINDOW)
+        {
+            times.pop_front();
+        }
+        if times.len() >= self.per_user {
+            return Err(Held::UserLimit);
+        }
+        times.push_back(now);
+        if !dm {
+            self.posted.insert((channel, entry.to_owned()), now);
+        }
+        if self.posted.len() > MEMORY || self.by_user.len() > MEMORY {
+            let (cooldown, window) = (self.cooldown, USER_WINDOW);
+            self.posted
+                .retain(|_, at| now.saturating_duration_since(*at) < cooldown);
+            self.by_user.retain(|_, t| {
+                t.back()
+                    .is_some_and(|last| now.saturating_duration_since(*last) < window)
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(origin: Origin, text: &str) -> Incoming<'_> {
+        Incoming {
+            from_bot: false,
+            from_webhook: false,
+            from_self: false,
+            origin,
+            text,
+        }
+    }
+
+    const HIT: Hit = Hit {
+        entry: 0,
+        score: 0.9,
+    };
+
+    fn answer(_: &str) -> Verdict {
+        Verdict::Answer {
+            hit: HIT,
+            related: vec![],
+        }
+    }
+
+    #[test]
+    fn bots_webhooks_and_itself_are_never_answered() {
+        for (bot, hook, me) in [
+            (true, false, false),
+            (false, true, false),
+            (false, false, true),
+        ] {
+            let m = Incoming {
+                from_bot: bot,
+                from_webhook: hook,
+                from_self: me,
+                ..msg(Origin::Dm, "what is an mle?")
+            };
+            assert_eq!(decide(&m, answer), Action::Ignore);
+        }
+    }
+
+    #[test]
+    fn unprompted_only_in_listening_channels_only_questions_only_answers() {
+        assert_eq!(
+            decide(
+                &msg(Origin::Channel { listening: false }, "what is an mle?"),
+                answer
+            ),
+            Action::Ignore
+        );
+        assert_eq!(
+            decide(
+                &msg(Origin::Channel { listening: true }, "what is an mle?"),
+                answer
+            ),
+            Action::Answer(HIT)
+        );
+        assert_eq!(
+            decide(
+                &msg(Origin::Channel { listening: true }, "I like MLEs"),
+                answer
+            ),
+            Action::Ignore
+        );
+        let suggest = |_: &str| Verdict::Suggest(vec![HIT]);
+        assert_eq!(
+            decide(&msg(Origin::Channel { listening: true }, "mle?"), suggest),
+            Action::Ignore
+        );
+    }
+
+    #[test]
+    fn dms_and_mentions_get_answers_suggestions_or_a_hint() {
+        assert_eq!(
+            decide(&msg(Origin::Dm, "mle salary"), answer),
+            Action::Answer(HIT)
+        );
+        let suggest = |_: &str| Verdict::Suggest(vec![HIT]);
+        assert_eq!(
+            decide(&msg(Origin::Mention, "models"), suggest),
+            Action::Suggest(vec![HIT])
+        );
+        assert_eq!(
+            decide(&msg(Origin::Mention, "pizza"), |_: &str| Verdict::Silent),
+            Action::Hint
+        );
+    }
+
+    #[test]
+    fn questions_are_recognised() {
+        assert!(looks_like_question("How much do MLEs earn"));
+        assert!(looks_like_question("salary of a data scientist?"));
+        assert!(looks_like_question("What's an MLE"));
+        assert!(!looks_like_question("I built a dashboard today"));
+        assert!(!looks_like_question(""));
+    }
+
+    #[test]
+    fn mentions_of_the_bot_are_stripped() {
+        assert_eq!(strip_mention("<@42> what is an MLE", 42), "what is an MLE");
+        assert_eq!(strip_mention("hey <@!42>", 42), "hey");
+        assert_eq!(strip_mention("<@7> hi", 42), "<@7> hi");
+    }
+
+    #[test]
+    fn the_same_entry_waits_out_its_cooldown_per_channel() {
+        let mut s = AntiSpam::default();
+        let t0 = Instant::now();
+        assert_eq!(s.admit(t0, 1, false, 10, "a"), Ok(()));
+        assert_eq!(
+            s.admit(t0 + Duration::from_secs(5), 1, false, 11, "a"),
+            Err(Held::Cooldown)
+        );
+        assert_eq!(
+            s.admit(t0 + Duration::from_secs(5), 2, false, 11, "a"),
+            Ok(()),
+            "another channel"
+        );
+        assert_eq!(
+            s.admit(t0 + Duration::from_secs(61), 1, false, 12, "a"),
+            Ok(()),
+            "after the cooldown"
+        );
+    }
+
+    #[test]
+    fn one_person_gets_a_few_answers_a_minute() {
+        let mut s = AntiSpam::default();
+        let t0 = Instant::now();
+        for (i, e) in ["a", "b", "c"].iter().enumerate() {
+            assert_eq!(
+                s.admit(t0 + Duration::from_secs(i as u64), 1, false, 10, e),
+                Ok(())
+            );
+        }
+        assert_eq!(
+            s.admit(t0 + Duration::from_secs(4), 1, false, 10, "d"),
+            Err(Held::UserLimit)
+        );
+        assert_eq!(
+            s.admit(t0 + Duration::from_secs(4), 1, false, 11, "d"),
+            Ok(()),
+            "someone else"
+        );
+        assert_eq!(
+            s.admit(t0 + Duration::from_secs(61), 1, false, 10, "e"),
+            Ok(()),
+            "a minute later"
+        );
+    }
+
+    #[test]
+    fn dms_skip_the_channel_cooldown() {
+        let mut s = AntiSpam::default();
+        let t0 = Instant::now();
+        assert_eq!(s.admit(t0, 9, true, 10, "a"), Ok(()));
+        assert_eq!(s.admit(t0, 9, true, 10, "a"), Ok(()));
+    }
+}
