@@ -3,6 +3,7 @@
 //! matching quality on the project's own question sets, and the Discord
 //! stand-in (a local REST + gateway server the real serenity client talks to).
 
+mod bot;
 mod cli;
 mod faq_errors;
 mod matching;

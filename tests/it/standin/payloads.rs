@@ -332,6 +332,21 @@ impl World {
                 fields[key] = value.clone();
             }
         }
+        // Discord numbers every component of a stored message (rows and
+        // their children, from 1) and answers with those ids.
+        if let Some(rows) = fields.get_mut("components").and_then(Value::as_array_mut) {
+            let mut next = 0;
+            for row in rows {
+                next += 1;
+                row["id"] = json!(next);
+                if let Some(children) = row.get_mut("components").and_then(Value::as_array_mut) {
+                    for child in children {
+                        next += 1;
+                        child["id"] = json!(next);
+                    }
+                }
+            }
+        }
         // Ephemeral and suppress-embeds flags are all that survive on a message.
         if let Some(flags) = fields.get("flags").and_then(Value::as_u64) {
             fields["flags"] = json!(flags & ((1 << 6) | (1 << 2) | (1 << 12)));
@@ -341,8 +356,18 @@ impl World {
             if reference.get("channel_id").is_none_or(Value::is_null) {
                 reference["channel_id"] = json!(channel.to_string());
             }
-            if let Some(guild) = self.guild_of_channel(channel) {
-                reference["guild_id"] = json!(guild.id.to_string());
+            match self.guild_of_channel(channel) {
+                Some(guild) => reference["guild_id"] = json!(guild.id.to_string()),
+                // A DM reference has no guild: Discord leaves the key out.
+                None => {
+                    if let Some(r) = reference.as_object_mut() {
+                        r.remove("guild_id");
+                    }
+                }
+            }
+            // Discord answers only the keys it stores.
+            if let Some(r) = reference.as_object_mut() {
+                r.retain(|_, v| !v.is_null());
             }
             fields["message_reference"] = reference;
             fields["type"] = json!(19); // REPLY

@@ -1,0 +1,612 @@
+//! The bot end to end: the real serenity client of `faqbot run`, built by
+//! `faqbot::discord::serve` from a `BotConfig`, talking to the local stand-in
+//! through `DISCORD_HTTP_PROXY`. Every request it sends is checked against
+//! Discord's `OpenAPI` schema by the stand-in.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use serenity::all::{ChannelId, MessageId};
+use tokio::sync::oneshot;
+
+use faqbot::config::BotConfig;
+use faqbot::discord::{self, COMMAND_NAMES};
+use faqbot::kb::load_dir;
+use faqbot::matcher::{Matcher, Verdict};
+
+use crate::faq_dir;
+use crate::standin::{InteractionCreate, MessageCreate, Recorded, StandIn};
+
+const WAIT: Duration = Duration::from_secs(5);
+/// How long "nothing was sent" is watched for, after a barrier.
+const GRACE: Duration = Duration::from_millis(150);
+
+/// A bot running against a stand-in; dropping it stops the bot.
+struct Bot {
+    _stop: oneshot::Sender<()>,
+}
+
+/// Starts the bot listening in the guild's `#general` (unless `listen` is
+/// false) and waits for its command registration.
+async fn start(standin: &StandIn, listen: bool) -> Bot {
+    let guild = standin.guild().id.to_string();
+    let channel = standin.guild().channel_id.to_string();
+    let proxy = standin.http_base();
+    let config = BotConfig::from_lookup(|name| match name {
+        "DISCORD_TOKEN" => Some("test-token".into()),
+        "DISCORD_GUILD_ID" => Some(guild.clone()),
+        "FAQBOT_CHANNELS" if listen => Some(channel.clone()),
+        "DISCORD_HTTP_PROXY" => Some(proxy.clone()),
+        _ => None,
+    })
+    .unwrap();
+    let kb = load_dir(&faq_dir()).unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(discord::serve(config, kb, async {
+        let _ = stopped.await;
+    }));
+    standin
+        .wait_for_request(is_registration(standin), WAIT)
+        .await;
+    Bot { _stop: stop }
+}
+
+fn is_registration(standin: &StandIn) -> impl Fn(&Recorded) -> bool {
+    let path = format!(
+        "/applications/{}/guilds/{}/commands",
+        standin.application_id(),
+        standin.guild().id
+    );
+    move |r| r.method == "PUT" && r.path == path
+}
+
+fn reply_to(message: MessageId) -> impl Fn(&Recorded) -> bool {
+    let id = message.to_string();
+    move |r| {
+        r.method == "POST"
+            && r.path.ends_with("/messages")
+            && r.body["message_reference"]["message_id"] == *id.as_str()
+    }
+}
+
+fn any_message(r: &Recorded) -> bool {
+    r.method == "POST" && r.path.starts_with("/channels/")
+}
+
+fn callback(path: String) -> impl Fn(&Recorded) -> bool {
+    move |r| r.method == "POST" && r.path == path
+}
+
+fn text_of(v: &Value) -> String {
+    v.to_string().to_lowercase()
+}
+
+/// A question the matcher only has suggestions for, found rather than
+/// hard-coded so the test survives FAQ edits.
+fn vague_question() -> &'static str {
+    let kb = load_dir(&faq_dir()).unwrap();
+    let m = Matcher::new(&kb);
+    [
+        "insights dashboards",
+        "models",
+        "statistics",
+        "work",
+        "python",
+        "cloud",
+        "production systems",
+    ]
+    .into_iter()
+    .find(|q| matches!(m.ask(q), Verdict::Suggest(_)))
+    .expect("a vague question")
+}
+
+#[tokio::test]
+async fn registers_exactly_the_command_set_by_bulk_overwrite() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, false).await;
+    let reg = standin
+        .wait_for_request(is_registration(&standin), WAIT)
+        .await;
+    let names: Vec<&str> = reg
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, COMMAND_NAMES);
+    let ask = &reg.body[0]["options"][0];
+    assert_eq!(ask["name"], "question");
+    assert_eq!(ask["autocomplete"], true);
+    let aspects = reg.body[1]["options"][0]["choices"].as_array().unwrap();
+    assert!(aspects.len() >= 10 && aspects.len() <= 25);
+    standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn answers_a_question_in_a_listening_channel_as_a_reply_without_pings() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, true).await;
+    let sent = standin
+        .message_create(MessageCreate::new("how much does an ML engineer earn?"))
+        .await;
+    let reply = standin
+        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .await;
+    eprintln!("event to reply: {:?}", reply.at - sent.dispatch.at);
+    assert_eq!(
+        reply.path,
+        format!("/channels/{}/messages", sent.channel_id)
+    );
+    let embed = &reply.body["embeds"][0];
+    assert!(
+        text_of(&embed["title"]).contains("machine learning engineer"),
+        "{embed}"
+    );
+    assert!(
+        embed["description"].as_str().unwrap().contains("$100,000"),
+        "{embed}"
+    );
+    assert!(
+        embed["footer"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Source: "),
+        "{embed}"
+    );
+    assert!(embed["color"].is_number());
+    // No one can be pinged by anything the bot sends.
+    assert_eq!(
+        reply.body["allowed_mentions"]["parse"],
+        serde_json::json!([]),
+        "{}",
+        reply.body
+    );
+    standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn stays_silent_for_chatter_bots_webhooks_itself_and_other_channels() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, true).await;
+    let guild = Some(standin.guild().id);
+    let other = ChannelId::new(standin.new_id());
+    for m in [
+        MessageCreate::new("lol that meeting went long"),
+        MessageCreate::new("what is the best pizza place nearby?"),
+        MessageCreate::new("how much does an ML engineer earn?").by_other_bot(),
+        MessageCreate::new("how much does an ML engineer earn?").by_webhook(),
+        MessageCreate::new("how much does an ML engineer earn?").by_self(),
+        MessageCreate::new("how much does an ML engineer earn?").in_channel(guild, other),
+    ] {
+        standin.message_create(m).await;
+    }
+    standin.barrier().await;
+    standin.assert_no_request_for(any_message, GRACE).await;
+    // The bot was listening all along: a real question is answered.
+    let sent = standin
+        .message_create(MessageCreate::new("what tools do data scientists use?"))
+        .await;
+    standin
+        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .await;
+}
+
+#[tokio::test]
+async fn the_same_entry_is_not_posted_twice_in_a_channel_within_the_cooldown() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, true).await;
+    let first = standin
+        .message_create(MessageCreate::new(
+            "what skills does a data scientist need?",
+        ))
+        .await;
+    standin
+        .wait_for_request(reply_to(first.message_id), WAIT)
+        .await;
+    let again = standin
+        .message_create(MessageCreate::new("which skills do data scientists need?"))
+        .await;
+    standin.barrier().await;
+    standin
+        .assert_no_request_for(reply_to(again.message_id), GRACE)
+        .await;
+}
+
+#[tokio::test]
+async fn dms_and_mentions_get_answers_suggestions_or_a_hint() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, false).await;
+    let dm = standin
+        .message_create(MessageCreate::new("what do data scientists earn").dm())
+        .await;
+    let reply = standin
+        .wait_for_request(reply_to(dm.message_id), WAIT)
+        .await;
+    assert!(reply.body["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("$90,000"));
+
+    // Not listening here, but mentioned: it answers.
+    let mention = standin
+        .message_create(MessageCreate::new("what is an MLE").mentioning_bot())
+        .await;
+    let reply = standin
+        .wait_for_request(reply_to(mention.message_id), WAIT)
+        .await;
+    assert!(reply.body["embeds"][0].is_object());
+
+    let vague = standin
+        .message_create(MessageCreate::new(vague_question()).mentioning_bot())
+        .await;
+    let reply = standin
+        .wait_for_request(reply_to(vague.message_id), WAIT)
+        .await;
+    assert!(reply.body["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("Did you mean"));
+    let buttons = reply.body["components"][0]["components"]
+        .as_array()
+        .unwrap();
+    assert!(buttons.len() >= 2 && buttons.len() <= 4, "{buttons:?}");
+    assert_eq!(buttons.last().unwrap()["label"], "None of these");
+
+    let lost = standin
+        .message_create(MessageCreate::new("how tall is mount everest").mentioning_bot())
+        .await;
+    let reply = standin
+        .wait_for_request(reply_to(lost.message_id), WAIT)
+        .await;
+    assert!(reply.body["content"].as_str().unwrap().contains("/ask"));
+    standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn did_you_mean_buttons_answer_the_asker_and_only_the_asker() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, false).await;
+    let vague = standin
+        .message_create(MessageCreate::new(vague_question()).mentioning_bot())
+        .await;
+    let reply = standin
+        .wait_for_request(reply_to(vague.message_id), WAIT)
+        .await;
+    let pick = reply.body["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let press = standin
+        .interaction_create(InteractionCreate::button(&pick))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(press.callback_path()), WAIT)
+        .await;
+    assert_eq!(
+        cb.body["type"], 7,
+        "the suggestion message is replaced by the answer"
+    );
+    assert!(cb.body["data"]["embeds"][0]["description"].is_string());
+    assert_eq!(cb.body["data"]["components"], serde_json::json!([]));
+
+    let stranger = crate::standin::UserFixture {
+        id: standin.new_id().into(),
+        name: "stranger".into(),
+        bot: false,
+    };
+    let press = standin
+        .interaction_create(InteractionCreate::button(&pick).user(stranger))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(press.callback_path()), WAIT)
+        .await;
+    assert_eq!(cb.body["type"], 4);
+    assert_eq!(cb.body["data"]["flags"], 64, "a private note");
+    assert!(cb.body["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("person who asked"));
+
+    let none = reply.body["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let press = standin
+        .interaction_create(InteractionCreate::button(&none))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(press.callback_path()), WAIT)
+        .await;
+    assert_eq!(cb.body["type"], 7);
+    standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn ask_autocomplete_offers_faq_questions() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, false).await;
+    for typed in ["", "ml eng sal", "how much do data scientists make"] {
+        let sent = standin
+            .interaction_create(InteractionCreate::autocomplete("ask").focused("question", typed))
+            .await;
+        let cb = standin
+            .wait_for_request(callback(sent.callback_path()), WAIT)
+            .await;
+        eprintln!("autocomplete {typed:?}: {:?}", cb.at - sent.dispatch.at);
+        assert_eq!(cb.body["type"], 8);
+        let choices = cb.body["data"]["choices"].as_array().unwrap();
+        assert!(!choices.is_empty() && choices.len() <= 25, "{typed:?}");
+        for c in choices {
+            assert!(c["name"].as_str().unwrap().chars().count() <= 100);
+            assert!(c["value"].as_str().unwrap().starts_with("faq:"));
+        }
+        if typed.starts_with("how much") {
+            assert!(
+                text_of(&choices[0]["name"]).contains("data scientist"),
+                "{choices:?}"
+            );
+        }
+    }
+    standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn ask_answers_privately_and_post_publicly_shares_it() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, false).await;
+    // A picked suggestion gives that entry exactly.
+    let sent = standin
+        .interaction_create(InteractionCreate::command("ask").option("question", "faq:mle-salary"))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    eprintln!("/ask: {:?}", cb.at - sent.dispatch.at);
+    assert_eq!(cb.body["type"], 4);
+    assert_eq!(cb.body["data"]["flags"], 64);
+    assert!(cb.body["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("$100,000"));
+    let post = cb.body["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(post, "post:mle-salary");
+
+    let press = standin
+        .interaction_create(InteractionCreate::button(&post))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(press.callback_path()), WAIT)
+        .await;
+    assert_eq!(cb.body["type"], 4);
+    assert!(
+        cb.body["data"]
+            .get("flags")
+            .is_none_or(|f| f.as_u64().unwrap_or(0) & 64 == 0),
+        "public"
+    );
+    assert!(cb.body["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("$100,000"));
+
+    // Free text goes through the matcher; a miss says so.
+    let sent = standin
+        .interaction_create(
+            InteractionCreate::command("ask")
+                .option("question", "what tools do data scientists use"),
+        )
+        .await;
+    let cb = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    assert!(text_of(&cb.body["data"]["embeds"][0]).contains("tableau"));
+    let sent = standin
+        .interaction_create(
+            InteractionCreate::command("ask").option("question", "recommend a good movie"),
+        )
+        .await;
+    let cb = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    assert!(cb.body["data"]["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("No FAQ entry matches"));
+    assert_eq!(cb.body["data"]["flags"], 64);
+    standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn compare_shows_one_aspect_side_by_side_or_an_overview_with_a_menu() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, false).await;
+    let sent = standin
+        .interaction_create(InteractionCreate::command("compare").option("aspect", "salary"))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    let fields = cb.body["data"]["embeds"][0]["fields"].as_array().unwrap();
+    assert_eq!(fields.len(), 2);
+    assert!(fields.iter().all(|f| f["inline"] == true));
+    assert_eq!(fields[0]["name"], "Data Scientist");
+    assert!(cb.body["data"]["embeds"][0]["footer"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Source: "));
+
+    let sent = standin
+        .interaction_create(InteractionCreate::command("compare"))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    assert!(
+        cb.body["data"]["embeds"][0]["fields"]
+            .as_array()
+            .unwrap()
+            .len()
+            >= 10
+    );
+    let menu = &cb.body["data"]["components"][0]["components"][0];
+    assert_eq!(menu["custom_id"], "aspect");
+    let option = menu["options"][4]["value"].as_str().unwrap().to_owned();
+
+    let sent = standin
+        .interaction_create(InteractionCreate::string_select("aspect", &[&option]))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    assert_eq!(cb.body["type"], 7);
+    assert_eq!(
+        cb.body["data"]["embeds"][0]["fields"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn role_faq_paging_and_help() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, true).await;
+    let sent = standin
+        .interaction_create(InteractionCreate::command("role").option("role", "ml-engineer"))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    assert_eq!(
+        cb.body["data"]["embeds"][0]["title"],
+        "Machine Learning Engineer"
+    );
+    assert!(text_of(&cb.body["data"]["embeds"][0]["description"]).contains("sets it apart"));
+
+    let sent = standin
+        .interaction_create(InteractionCreate::command("faq"))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    assert!(cb.body["data"]["embeds"][0]["footer"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Page 1 of"));
+    let next = &cb.body["data"]["components"][1]["components"][0];
+    assert_eq!(next["custom_id"], "page:1");
+    let sent = standin
+        .interaction_create(InteractionCreate::button("page:1"))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    assert_eq!(cb.body["type"], 7);
+    assert!(cb.body["data"]["embeds"][0]["footer"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Page 2 of"));
+    let entry = cb.body["data"]["components"][0]["components"][0]["options"][0]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sent = standin
+        .interaction_create(InteractionCreate::string_select("open:1", &[&entry]))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    assert!(cb.body["data"]["embeds"][0]["description"].is_string());
+    assert_eq!(
+        cb.body["data"]["components"][0]["components"][0]["custom_id"],
+        "page:1"
+    );
+
+    let sent = standin
+        .interaction_create(InteractionCreate::command("help"))
+        .await;
+    let cb = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    let help = text_of(&cb.body["data"]["embeds"][0]["description"]);
+    assert!(
+        help.contains("/ask") && help.contains("/compare") && help.contains("on my own"),
+        "{help}"
+    );
+    standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn the_built_binary_runs_against_the_stand_in_like_an_admin_starts_it() {
+    let standin = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_faqbot"))
+        .arg("run")
+        .current_dir(dir.path())
+        .env_clear()
+        .env("DISCORD_TOKEN", "test-token")
+        .env("DISCORD_GUILD_ID", standin.guild().id.to_string())
+        .env("FAQBOT_CHANNELS", standin.guild().channel_id.to_string())
+        .env("DISCORD_HTTP_PROXY", standin.http_base())
+        .env("RUST_LOG", "faqbot=info")
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    standin
+        .wait_for_request(is_registration(&standin), WAIT)
+        .await;
+    eprintln!(
+        "binary start to commands registered: {:?}",
+        started.elapsed()
+    );
+    let sent = standin
+        .message_create(MessageCreate::new(
+            "what degree do ML engineers usually have?",
+        ))
+        .await;
+    let reply = standin
+        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .await;
+    assert!(text_of(&reply.body["embeds"][0]["description"]).contains("computer science"));
+    child.start_kill().unwrap();
+    let _ = child.wait().await;
+    standin.assert_all_valid();
+}
+
+#[test]
+fn a_missing_token_is_reported_clearly_with_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_faqbot"))
+        .arg("run")
+        .current_dir(dir.path())
+        .env_clear()
+        .env("FAQBOT_ANSWER_THRESHOLD", "high")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("DISCORD_TOKEN is missing"), "{err}");
+    assert!(err.contains("FAQBOT_ANSWER_THRESHOLD"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+}
