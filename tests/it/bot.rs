@@ -29,6 +29,7 @@ const GRACE: Duration = Duration::from_millis(150);
 /// A bot running against a stand-in; dropping it stops the bot.
 struct Bot {
     _stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
 /// Starts the bot listening in the guild's `#general` (unless `listen` is
@@ -47,13 +48,13 @@ async fn start(standin: &StandIn, listen: bool) -> Bot {
     .unwrap();
     let kb = load_dir(&faq_dir()).unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(discord::serve(config, kb, async {
+    let task = tokio::spawn(discord::serve(config, kb, async {
         let _ = stopped.await;
     }));
     standin
         .wait_for_request(is_registration(standin), WAIT)
         .await;
-    Bot { _stop: stop }
+    Bot { _stop: stop, task }
 }
 
 fn is_registration(standin: &StandIn) -> impl Fn(&Recorded) -> bool {
@@ -586,8 +587,25 @@ async fn the_built_binary_runs_against_the_stand_in_like_an_admin_starts_it() {
         .wait_for_request(reply_to(sent.message_id), WAIT)
         .await;
     assert!(text_of(&reply.body["embeds"][0]["description"]).contains("computer science"));
-    child.start_kill().unwrap();
-    let _ = child.wait().await;
+    // SIGTERM, as a service manager stops it: the shards close and the
+    // process exits 0.
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let stopping = Instant::now();
+    let status = tokio::time::timeout(WAIT, child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    eprintln!("SIGTERM to exit: {:?}", stopping.elapsed());
+    assert!(status.success(), "{status}");
+    assert!(standin
+        .gateway_log()
+        .iter()
+        .any(|g| matches!(g, crate::standin::GatewayRecord::ClientClosed { .. })));
     standin.assert_all_valid();
 }
 
@@ -609,4 +627,61 @@ fn a_missing_token_is_reported_clearly_with_exit_code_2() {
         !err.contains("panicked") && !err.contains("backtrace"),
         "{err}"
     );
+}
+
+const MESSAGE_CONTENT: u64 = 1 << 15;
+
+fn identifies(standin: &StandIn) -> Vec<u64> {
+    standin
+        .gateway_log()
+        .iter()
+        .filter_map(|g| match g {
+            crate::standin::GatewayRecord::Identify { intents, .. } => Some(*intents),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn refused_message_content_intent_falls_back_to_slash_commands_and_mentions() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, true).await;
+    assert_eq!(identifies(&standin), [identifies(&standin)[0]]);
+    assert_ne!(identifies(&standin)[0] & MESSAGE_CONTENT, 0);
+    standin.close_connection(0, 4014);
+    standin
+        .wait_for_gateway(
+            |g| matches!(g, crate::standin::GatewayRecord::Identify { intents, .. } if intents & MESSAGE_CONTENT == 0),
+            WAIT,
+        )
+        .await;
+    standin.wait_shard_ready(0).await;
+    assert_eq!(identifies(&standin).len(), 2, "one fallback, no retry loop");
+    // Mentions still carry their content, so they are still answered.
+    let sent = standin
+        .message_create(MessageCreate::new("what is an MLE").mentioning_bot())
+        .await;
+    standin
+        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .await;
+    let sent = standin
+        .interaction_create(InteractionCreate::command("help"))
+        .await;
+    standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+}
+
+#[tokio::test]
+async fn a_refused_token_stops_the_bot_with_a_clear_error_not_a_retry_loop() {
+    let standin = StandIn::start().await;
+    let bot = start(&standin, false).await;
+    standin.close_connection(0, 4004);
+    let result = tokio::time::timeout(WAIT, bot.task).await.unwrap().unwrap();
+    let err = result.expect_err("4004 is fatal").to_string();
+    assert!(
+        err.contains("4004") && err.contains("DISCORD_TOKEN"),
+        "{err}"
+    );
+    assert_eq!(identifies(&standin).len(), 1);
 }
