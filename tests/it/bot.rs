@@ -83,6 +83,14 @@ fn callback(path: String) -> impl Fn(&Recorded) -> bool {
     move |r| r.method == "POST" && r.path == path
 }
 
+/// Sends an interaction and waits for the bot's callback to it.
+async fn interact(standin: &StandIn, interaction: InteractionCreate) -> Recorded {
+    let sent = standin.interaction_create(interaction).await;
+    standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await
+}
+
 fn text_of(v: &Value) -> String {
     v.to_string().to_lowercase()
 }
@@ -284,12 +292,7 @@ async fn did_you_mean_buttons_answer_the_asker_and_only_the_asker() {
         .unwrap()
         .to_owned();
 
-    let press = standin
-        .interaction_create(InteractionCreate::button(&pick))
-        .await;
-    let cb = standin
-        .wait_for_request(callback(press.callback_path()), WAIT)
-        .await;
+    let cb = interact(&standin, InteractionCreate::button(&pick)).await;
     assert_eq!(
         cb.body["type"], 7,
         "the suggestion message is replaced by the answer"
@@ -302,12 +305,7 @@ async fn did_you_mean_buttons_answer_the_asker_and_only_the_asker() {
         name: "stranger".into(),
         bot: false,
     };
-    let press = standin
-        .interaction_create(InteractionCreate::button(&pick).user(stranger))
-        .await;
-    let cb = standin
-        .wait_for_request(callback(press.callback_path()), WAIT)
-        .await;
+    let cb = interact(&standin, InteractionCreate::button(&pick).user(stranger)).await;
     assert_eq!(cb.body["type"], 4);
     assert_eq!(cb.body["data"]["flags"], 64, "a private note");
     assert!(cb.body["data"]["content"]
@@ -323,12 +321,7 @@ async fn did_you_mean_buttons_answer_the_asker_and_only_the_asker() {
         .as_str()
         .unwrap()
         .to_owned();
-    let press = standin
-        .interaction_create(InteractionCreate::button(&none))
-        .await;
-    let cb = standin
-        .wait_for_request(callback(press.callback_path()), WAIT)
-        .await;
+    let cb = interact(&standin, InteractionCreate::button(&none)).await;
     assert_eq!(cb.body["type"], 7);
     standin.assert_all_valid();
 }
@@ -386,12 +379,7 @@ async fn ask_answers_privately_and_post_publicly_shares_it() {
         .to_owned();
     assert_eq!(post, "post:mle-salary");
 
-    let press = standin
-        .interaction_create(InteractionCreate::button(&post))
-        .await;
-    let cb = standin
-        .wait_for_request(callback(press.callback_path()), WAIT)
-        .await;
+    let cb = interact(&standin, InteractionCreate::button(&post)).await;
     assert_eq!(cb.body["type"], 4);
     assert!(
         cb.body["data"]
@@ -405,24 +393,17 @@ async fn ask_answers_privately_and_post_publicly_shares_it() {
         .contains("$100,000"));
 
     // Free text goes through the matcher; a miss says so.
-    let sent = standin
-        .interaction_create(
-            InteractionCreate::command("ask")
-                .option("question", "what tools do data scientists use"),
-        )
-        .await;
-    let cb = standin
-        .wait_for_request(callback(sent.callback_path()), WAIT)
-        .await;
+    let cb = interact(
+        &standin,
+        InteractionCreate::command("ask").option("question", "what tools do data scientists use"),
+    )
+    .await;
     assert!(text_of(&cb.body["data"]["embeds"][0]).contains("tableau"));
-    let sent = standin
-        .interaction_create(
-            InteractionCreate::command("ask").option("question", "recommend a good movie"),
-        )
-        .await;
-    let cb = standin
-        .wait_for_request(callback(sent.callback_path()), WAIT)
-        .await;
+    let cb = interact(
+        &standin,
+        InteractionCreate::command("ask").option("question", "recommend a good movie"),
+    )
+    .await;
     assert!(cb.body["data"]["content"]
         .as_str()
         .unwrap()
@@ -435,12 +416,11 @@ async fn ask_answers_privately_and_post_publicly_shares_it() {
 async fn compare_shows_one_aspect_side_by_side_or_an_overview_with_a_menu() {
     let standin = StandIn::start().await;
     let _bot = start(&standin, false).await;
-    let sent = standin
-        .interaction_create(InteractionCreate::command("compare").option("aspect", "salary"))
-        .await;
-    let cb = standin
-        .wait_for_request(callback(sent.callback_path()), WAIT)
-        .await;
+    let cb = interact(
+        &standin,
+        InteractionCreate::command("compare").option("aspect", "salary"),
+    )
+    .await;
     let fields = cb.body["data"]["embeds"][0]["fields"].as_array().unwrap();
     assert_eq!(fields.len(), 2);
     assert!(fields.iter().all(|f| f["inline"] == true));
@@ -450,12 +430,7 @@ async fn compare_shows_one_aspect_side_by_side_or_an_overview_with_a_menu() {
         .unwrap()
         .starts_with("Source: "));
 
-    let sent = standin
-        .interaction_create(InteractionCreate::command("compare"))
-        .await;
-    let cb = standin
-        .wait_for_request(callback(sent.callback_path()), WAIT)
-        .await;
+    let cb = interact(&standin, InteractionCreate::command("compare")).await;
     assert!(
         cb.body["data"]["embeds"][0]["fields"]
             .as_array()
@@ -467,12 +442,11 @@ async fn compare_shows_one_aspect_side_by_side_or_an_overview_with_a_menu() {
     assert_eq!(menu["custom_id"], "aspect");
     let option = menu["options"][4]["value"].as_str().unwrap().to_owned();
 
-    let sent = standin
-        .interaction_create(InteractionCreate::string_select("aspect", &[&option]))
-        .await;
-    let cb = standin
-        .wait_for_request(callback(sent.callback_path()), WAIT)
-        .await;
+    let cb = interact(
+        &standin,
+        InteractionCreate::string_select("aspect", &[&option]),
+    )
+    .await;
     assert_eq!(cb.body["type"], 7);
     assert_eq!(
         cb.body["data"]["embeds"][0]["fields"]
@@ -488,36 +462,25 @@ async fn compare_shows_one_aspect_side_by_side_or_an_overview_with_a_menu() {
 async fn role_faq_paging_and_help() {
     let standin = StandIn::start().await;
     let _bot = start(&standin, true).await;
-    let sent = standin
-        .interaction_create(InteractionCreate::command("role").option("role", "ml-engineer"))
-        .await;
-    let cb = standin
-        .wait_for_request(callback(sent.callback_path()), WAIT)
-        .await;
+    let cb = interact(
+        &standin,
+        InteractionCreate::command("role").option("role", "ml-engineer"),
+    )
+    .await;
     assert_eq!(
         cb.body["data"]["embeds"][0]["title"],
         "Machine Learning Engineer"
     );
     assert!(text_of(&cb.body["data"]["embeds"][0]["description"]).contains("sets it apart"));
 
-    let sent = standin
-        .interaction_create(InteractionCreate::command("faq"))
-        .await;
-    let cb = standin
-        .wait_for_request(callback(sent.callback_path()), WAIT)
-        .await;
+    let cb = interact(&standin, InteractionCreate::command("faq")).await;
     assert!(cb.body["data"]["embeds"][0]["footer"]["text"]
         .as_str()
         .unwrap()
         .starts_with("Page 1 of"));
     let next = &cb.body["data"]["components"][1]["components"][0];
     assert_eq!(next["custom_id"], "page:1");
-    let sent = standin
-        .interaction_create(InteractionCreate::button("page:1"))
-        .await;
-    let cb = standin
-        .wait_for_request(callback(sent.callback_path()), WAIT)
-        .await;
+    let cb = interact(&standin, InteractionCreate::button("page:1")).await;
     assert_eq!(cb.body["type"], 7);
     assert!(cb.body["data"]["embeds"][0]["footer"]["text"]
         .as_str()
@@ -527,24 +490,18 @@ async fn role_faq_paging_and_help() {
         .as_str()
         .unwrap()
         .to_owned();
-    let sent = standin
-        .interaction_create(InteractionCreate::string_select("open:1", &[&entry]))
-        .await;
-    let cb = standin
-        .wait_for_request(callback(sent.callback_path()), WAIT)
-        .await;
+    let cb = interact(
+        &standin,
+        InteractionCreate::string_select("open:1", &[&entry]),
+    )
+    .await;
     assert!(cb.body["data"]["embeds"][0]["description"].is_string());
     assert_eq!(
         cb.body["data"]["components"][0]["components"][0]["custom_id"],
         "page:1"
     );
 
-    let sent = standin
-        .interaction_create(InteractionCreate::command("help"))
-        .await;
-    let cb = standin
-        .wait_for_request(callback(sent.callback_path()), WAIT)
-        .await;
+    let cb = interact(&standin, InteractionCreate::command("help")).await;
     let help = text_of(&cb.body["data"]["embeds"][0]["description"]);
     assert!(
         help.contains("/ask") && help.contains("/compare") && help.contains("on my own"),
