@@ -35,6 +35,8 @@ pub struct BotConfig {
     pub answer_threshold: Option<f32>,
     /// A REST proxy speaking Discord's API (e.g. twilight-http-proxy).
     pub http_proxy: Option<String>,
+    /// Reload the FAQ when its files change (default on).
+    pub watch_faq: bool,
 }
 
 /// Every problem with the environment, in one message.
@@ -113,6 +115,18 @@ impl BotConfig {
                 None
             }
         });
+        let watch_faq = match value("FAQBOT_WATCH")
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("1" | "true" | "yes" | "on") => true,
+            Some("0" | "false" | "no" | "off") => false,
+            Some(other) => {
+                problems.push(format!("FAQBOT_WATCH must be true or false, not {other:?}"));
+                true
+            }
+        };
         match token {
             Some(token) if problems.is_empty() => Ok(BotConfig {
                 token: Token(token),
@@ -120,6 +134,7 @@ impl BotConfig {
                 channels,
                 answer_threshold,
                 http_proxy,
+                watch_faq,
             }),
             _ => Err(ConfigError { problems }),
         }

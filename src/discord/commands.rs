@@ -2,7 +2,11 @@
 //! and what it answers. The handler routes here; replies come from
 //! [`crate::render::discord`].
 
-use serenity::all::{CommandInteraction, CommandOptionType, CreateCommand, CreateCommandOption};
+use serenity::all::{
+    CommandInteraction, CommandOptionType, CreateCommand, CreateCommandOption, Permissions,
+};
+
+use super::reload::Outcome;
 
 use super::State;
 use crate::compare::profile;
@@ -11,7 +15,10 @@ use crate::matcher::Verdict;
 use crate::render::discord::{self as view, Reply, CHOICE_PREFIX};
 
 /// The names of every command, in registration order.
-pub const NAMES: [&str; 5] = ["ask", "compare", "role", "faq", "help"];
+pub const NAMES: [&str; 6] = ["ask", "compare", "role", "faq", "help", RELOAD];
+
+/// The admins' command that reloads the FAQ files.
+pub const RELOAD: &str = "faq-reload";
 
 /// The command set, built from the FAQ (the aspect choices).
 pub fn definitions(state: &State) -> Vec<CreateCommand> {
@@ -51,6 +58,12 @@ pub fn definitions(state: &State) -> Vec<CreateCommand> {
             .add_option(role),
         CreateCommand::new("faq").description("Browse every FAQ entry"),
         CreateCommand::new("help").description("What this bot does and how to use it"),
+        // Admins only by default (Manage Server); server owners can change
+        // who sees it in the server's Integrations settings.
+        CreateCommand::new(RELOAD)
+            .description("Reload the FAQ files now and say what changed")
+            .default_member_permissions(Permissions::MANAGE_GUILD)
+            .dm_permission(false),
     ]
 }
 
@@ -126,4 +139,24 @@ pub fn user_error(text: &str) -> Reply {
         ephemeral: true,
         ..Reply::default()
     }
+}
+
+/// The private answer to `/faq-reload`.
+pub fn reload_reply(outcome: &Outcome) -> Reply {
+    let text = match outcome {
+        Outcome::Unchanged => "The FAQ files load fine and nothing changed.".to_owned(),
+        Outcome::Reloaded(changes) => format!("FAQ reloaded: {changes}."),
+        Outcome::Failed(e) => format!(
+            "The FAQ files have problems, so the previous FAQ is still served:\n```\n{e}\n```"
+        ),
+    };
+    let mut reply = user_error(&text);
+    // A long error list is cut, but its code block stays closed.
+    if let Some(content) = &mut reply.content {
+        if content.matches("```").count() % 2 == 1 {
+            let keep = view::limits::CONTENT - 4;
+            *content = format!("{}\n```", view::fit(content, keep));
+        }
+    }
+    reply
 }

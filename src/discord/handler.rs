@@ -7,12 +7,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serenity::all::{
-    Command, ComponentInteraction, ComponentInteractionDataKind, Context,
-    CreateAutocompleteResponse, CreateInteractionResponse, EventHandler, GuildId, Interaction,
-    Message, Ready,
+    ComponentInteraction, ComponentInteractionDataKind, Context, CreateAutocompleteResponse,
+    CreateInteractionResponse, EventHandler, Interaction, Message, Ready,
 };
 use serenity::async_trait;
-use tracing::{debug, error, info, warn};
+use tracing::{debug, info, warn};
 
 use super::policy::{decide, strip_mention, Action, Incoming, Origin};
 use super::{commands, convert, State};
@@ -34,29 +33,7 @@ impl EventHandler for Handler {
             invite = %super::invite_url(ready.application.id.get()),
             "connected"
         );
-        // Bulk overwrite: commands renamed or removed in a new version
-        // disappear instead of lingering.
-        let definitions = commands::definitions(&self.state);
-        let registered = match self.state.guild {
-            Some(guild) => {
-                GuildId::new(guild)
-                    .set_commands(&ctx.http, definitions)
-                    .await
-            }
-            None => Command::set_global_commands(&ctx.http, definitions).await,
-        };
-        match registered {
-            Ok(cmds) => info!(
-                count = cmds.len(),
-                scope = if self.state.guild.is_some() {
-                    "guild"
-                } else {
-                    "global"
-                },
-                "slash commands registered"
-            ),
-            Err(e) => error!(error = %e, "could not register slash commands"),
-        }
+        super::register_commands(&ctx.http, &self.state).await;
     }
 
     async fn message(&self, ctx: Context, msg: Message) {
@@ -121,6 +98,13 @@ impl EventHandler for Handler {
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let result = match &interaction {
+            Interaction::Command(cmd) if cmd.data.name == commands::RELOAD => {
+                let outcome =
+                    super::reload::reload_and_log(&self.state, &ctx.http, "/faq-reload").await;
+                let reply = commands::reload_reply(&outcome);
+                cmd.create_response(&ctx.http, convert::respond(&reply))
+                    .await
+            }
             Interaction::Command(cmd) => {
                 let reply = commands::run(&self.state, cmd);
                 debug!(command = %cmd.data.name, "slash command");

@@ -9,6 +9,7 @@ mod commands;
 mod convert;
 mod handler;
 pub mod policy;
+mod reload;
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -57,6 +58,7 @@ pub struct State {
     antispam: Mutex<AntiSpam>,
     /// The bot's own user id, from READY.
     me: OnceLock<u64>,
+    answer_threshold: Option<f32>,
 }
 
 impl State {
@@ -67,6 +69,7 @@ impl State {
             guild: config.guild_id,
             antispam: Mutex::new(AntiSpam::default()),
             me: OnceLock::new(),
+            answer_threshold: config.answer_threshold,
         }
     }
 
@@ -79,8 +82,44 @@ impl State {
         }
     }
 
+    /// Serves `faq` from now on; questions being answered finish with the
+    /// FAQ they started with.
+    fn replace_faq(&self, faq: Faq) {
+        let faq = Arc::new(faq);
+        match self.faq.write() {
+            Ok(mut f) => *f = faq,
+            Err(poisoned) => *poisoned.into_inner() = faq,
+        }
+    }
+
     fn listens_in(&self, channel: u64) -> bool {
         self.channels.contains(&channel)
+    }
+}
+
+/// Registers the slash commands by bulk overwrite (guild or global), so
+/// commands renamed or removed in a new version disappear.
+async fn register_commands(http: &serenity::all::Http, state: &State) {
+    let definitions = commands::definitions(state);
+    let registered = match state.guild {
+        Some(guild) => {
+            serenity::all::GuildId::new(guild)
+                .set_commands(http, definitions)
+                .await
+        }
+        None => serenity::all::Command::set_global_commands(http, definitions).await,
+    };
+    match registered {
+        Ok(cmds) => info!(
+            count = cmds.len(),
+            scope = if state.guild.is_some() {
+                "guild"
+            } else {
+                "global"
+            },
+            "slash commands registered"
+        ),
+        Err(e) => error!(error = %e, "could not register slash commands"),
     }
 }
 
@@ -139,6 +178,10 @@ pub async fn serve(
             .await
             .context("building the Discord client")?;
         let shards = Arc::clone(&client.shard_manager);
+        // Dropped (and the watching stopped) when this connection ends.
+        let _watcher = config
+            .watch_faq
+            .then(|| reload::watch(Arc::clone(&state), Arc::clone(&client.http)));
         let mut stop = stop_rx.clone();
         let stopper = tokio::spawn(async move {
             if stop.wait_for(|s| *s).await.is_ok() {

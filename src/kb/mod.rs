@@ -168,6 +168,54 @@ pub struct RoleProfile {
     pub source: String,
 }
 
+/// What changed between two versions of a FAQ, by id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    /// Entries whose question, alternates, answer, role or source changed.
+    pub edited: Vec<String>,
+    /// Whether the comparison aspects changed (the `/compare` choices
+    /// follow them).
+    pub aspects_changed: bool,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.edited.is_empty()
+            && !self.aspects_changed
+    }
+}
+
+impl fmt::Display for Changes {
+    /// `2 added (a, b), 1 removed (c), 0 edited`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |ids: &[String]| {
+            if ids.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", ids.join(", "))
+            }
+        };
+        write!(
+            f,
+            "{} added{}, {} removed{}, {} edited{}",
+            self.added.len(),
+            list(&self.added),
+            self.removed.len(),
+            list(&self.removed),
+            self.edited.len(),
+            list(&self.edited)
+        )?;
+        if self.aspects_changed {
+            f.write_str("; the comparison changed")?;
+        }
+        Ok(())
+    }
+}
+
 /// A validated FAQ: ids are unique, every entry names a known source, no
 /// text is empty. Built only by [`load_dir`] or [`load_files`].
 #[derive(Debug, Clone, Default)]
@@ -211,6 +259,43 @@ impl KnowledgeBase {
         self.aspects
             .iter()
             .find(|a| a.id.eq_ignore_ascii_case(key) || a.name.eq_ignore_ascii_case(key))
+    }
+
+    /// What changed from `old` to `self`.
+    pub fn changes_since(&self, old: &KnowledgeBase) -> Changes {
+        let same = |a: &Entry, b: &Entry| {
+            (&a.question, &a.alternates, &a.answer, a.role, &a.source)
+                == (&b.question, &b.alternates, &b.answer, b.role, &b.source)
+        };
+        let mut changes = Changes::default();
+        for e in &self.entries {
+            match old.entry(&e.id) {
+                None => changes.added.push(e.id.clone()),
+                Some(before) if !same(before, e) => changes.edited.push(e.id.clone()),
+                Some(_) => {}
+            }
+        }
+        for e in &old.entries {
+            if self.entry(&e.id).is_none() {
+                changes.removed.push(e.id.clone());
+            }
+        }
+        let sides = |kb: &KnowledgeBase| -> Vec<(String, String, String, String, String)> {
+            kb.aspects
+                .iter()
+                .map(|a| {
+                    (
+                        a.id.clone(),
+                        a.name.clone(),
+                        a.data_scientist.clone(),
+                        a.ml_engineer.clone(),
+                        a.source.clone(),
+                    )
+                })
+                .collect()
+        };
+        changes.aspects_changed = sides(self) != sides(old) || self.roles != old.roles;
+        changes
     }
 
     /// The profile of one role, if the FAQ has one.

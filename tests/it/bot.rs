@@ -35,6 +35,11 @@ struct Bot {
 /// Starts the bot listening in the guild's `#general` (unless `listen` is
 /// false) and waits for its command registration.
 async fn start(standin: &StandIn, listen: bool) -> Bot {
+    start_with(standin, listen, &faq_dir(), true).await
+}
+
+/// Starts the bot on the FAQ in `dir`, watching it or not.
+async fn start_with(standin: &StandIn, listen: bool, dir: &std::path::Path, watch: bool) -> Bot {
     let guild = standin.guild().id.to_string();
     let channel = standin.guild().channel_id.to_string();
     let proxy = standin.http_base();
@@ -43,10 +48,11 @@ async fn start(standin: &StandIn, listen: bool) -> Bot {
         "DISCORD_GUILD_ID" => Some(guild.clone()),
         "FAQBOT_CHANNELS" if listen => Some(channel.clone()),
         "DISCORD_HTTP_PROXY" => Some(proxy.clone()),
+        "FAQBOT_WATCH" => Some(watch.to_string()),
         _ => None,
     })
     .unwrap();
-    let kb = load_dir(&faq_dir()).unwrap();
+    let kb = load_dir(dir).unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(discord::serve(config, kb, async {
         let _ = stopped.await;
@@ -641,4 +647,113 @@ async fn a_refused_token_stops_the_bot_with_a_clear_error_not_a_retry_loop() {
         "{err}"
     );
     assert_eq!(identifies(&standin).len(), 1);
+}
+
+/// A copy of the shipped FAQ in a temporary folder, for edits.
+fn faq_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(faq_dir()).unwrap() {
+        let path = f.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+fn edit(path: &std::path::Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+async fn mle_salary_answer(standin: &StandIn) -> String {
+    let cb = interact(
+        standin,
+        InteractionCreate::command("ask").option("question", "faq:mle-salary"),
+    )
+    .await;
+    cb.body["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_valid_faq_edit_is_live_within_two_seconds_and_a_broken_one_keeps_the_old_faq() {
+    let standin = StandIn::start().await;
+    let faq = faq_copy();
+    let _bot = start_with(&standin, false, faq.path(), true).await;
+    let file = faq.path().join("ml-engineer.toml");
+
+    edit(&file, "$160,000", "$170,000");
+    let edited = Instant::now();
+    while !mle_salary_answer(&standin).await.contains("$170,000") {
+        assert!(
+            edited.elapsed() < Duration::from_secs(2),
+            "the edit was not live within 2 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!("edit to live: {:?}", edited.elapsed());
+
+    // A broken edit (a new figure, and an unknown key): the previous FAQ
+    // keeps serving, new figure not included.
+    edit(&file, "$170,000", "$180,000");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n[[entry]]\nid = \"broken\"\ncolour = \"red\"\n");
+    std::fs::write(&file, text).unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(mle_salary_answer(&standin).await.contains("$170,000"));
+}
+
+#[tokio::test]
+async fn faq_reload_reports_what_changed_or_the_errors_with_their_place() {
+    let standin = StandIn::start().await;
+    let faq = faq_copy();
+    let _bot = start_with(&standin, false, faq.path(), false).await;
+    let reg = standin
+        .wait_for_request(is_registration(&standin), WAIT)
+        .await;
+    let reload = reg
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "faq-reload")
+        .unwrap();
+    assert_eq!(
+        reload["default_member_permissions"], "32",
+        "Manage Server only"
+    );
+
+    let cb = interact(&standin, InteractionCreate::command("faq-reload")).await;
+    assert!(cb.body["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("nothing changed"));
+
+    std::fs::write(
+        faq.path().join("zz-broken.toml"),
+        "[[entry]]\nid = \"x\"\nrole = \"chef\"\n",
+    )
+    .unwrap();
+    let cb = interact(&standin, InteractionCreate::command("faq-reload")).await;
+    let text = cb.body["data"]["content"].as_str().unwrap().to_owned();
+    assert!(text.contains("previous FAQ is still served"), "{text}");
+    assert!(text.contains("zz-broken.toml:1:1: missing field"), "{text}");
+    assert_eq!(cb.body["data"]["flags"], 64);
+    assert!(
+        mle_salary_answer(&standin).await.contains("$100,000"),
+        "still served"
+    );
+
+    std::fs::remove_file(faq.path().join("zz-broken.toml")).unwrap();
+    edit(&faq.path().join("ml-engineer.toml"), "$160,000", "$170,000");
+    let cb = interact(&standin, InteractionCreate::command("faq-reload")).await;
+    let text = cb.body["data"]["content"].as_str().unwrap().to_owned();
+    assert_eq!(
+        text,
+        "FAQ reloaded: 0 added, 0 removed, 1 edited (mle-salary)."
+    );
+    assert!(mle_salary_answer(&standin).await.contains("$170,000"));
+    standin.assert_all_valid();
 }

@@ -74,10 +74,37 @@ struct Spec {
 
 fn spec() -> &'static Spec {
     static SPEC_CELL: OnceLock<Spec> = OnceLock::new();
-    SPEC_CELL.get_or_init(|| Spec {
-        doc: serde_json::from_str(SPEC).expect("the vendored OpenAPI fixture is valid JSON"),
-        cache: Mutex::new(HashMap::new()),
+    SPEC_CELL.get_or_init(|| {
+        let mut doc: Value =
+            serde_json::from_str(SPEC).expect("the vendored OpenAPI fixture is valid JSON");
+        accept_string_permissions(&mut doc);
+        Spec {
+            doc,
+            cache: Mutex::new(HashMap::new()),
+        }
     })
+}
+
+/// The one place the spec is stricter than Discord: it types a command's
+/// `default_member_permissions` as an integer in requests, but Discord
+/// documents it as a `?string` bit set, answers it as a string (see
+/// `ApplicationCommandResponse` in the same spec) and accepts the string
+/// serenity sends. So a string of decimal digits is accepted there, and
+/// nothing else is loosened.
+fn accept_string_permissions(doc: &mut Value) {
+    for schema in [
+        "ApplicationCommandCreateRequest",
+        "ApplicationCommandPatchRequestPartial",
+        "ApplicationCommandUpdateRequest",
+    ] {
+        let field =
+            &mut doc["components"]["schemas"][schema]["properties"]["default_member_permissions"];
+        if field.is_object() {
+            *field = serde_json::json!({
+                "anyOf": [field.clone(), {"type": "string", "pattern": "^[0-9]{1,20}$"}]
+            });
+        }
+    }
 }
 
 /// The spec's path template and lower-case method for a request, if served.

@@ -1,0 +1,104 @@
+//! FAQ hot reload: a valid edit of the FAQ folder is served within a
+//! second or two, with no restart; a broken edit keeps the old FAQ serving
+//! and logs each problem with its file, line and column.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use notify_debouncer_mini::notify::RecursiveMode;
+use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+use serenity::all::Http;
+use tracing::{error, info, warn};
+
+use super::{register_commands, Faq, State};
+use crate::kb::{load_dir, Changes, LoadError};
+
+/// Editors save in bursts (write, rename, chmod): one reload per burst.
+const SETTLE: Duration = Duration::from_millis(300);
+
+/// What a reload did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The files load and say the same as before.
+    Unchanged,
+    /// The new FAQ is being served.
+    Reloaded(Changes),
+    /// The files have problems; the old FAQ is still served.
+    Failed(LoadError),
+}
+
+/// Loads the FAQ folder again and, when it is valid and different, serves it.
+pub fn reload(state: &State) -> Outcome {
+    let old = state.faq();
+    match load_dir(old.kb.dir()) {
+        Err(e) => Outcome::Failed(e),
+        Ok(kb) => {
+            let changes = kb.changes_since(&old.kb);
+            if changes.is_empty() {
+                return Outcome::Unchanged;
+            }
+            state.replace_faq(Faq::new(kb, state.answer_threshold));
+            Outcome::Reloaded(changes)
+        }
+    }
+}
+
+/// Reloads and logs; re-registers the slash commands when the comparison
+/// aspects (their choices) changed.
+pub async fn reload_and_log(state: &State, http: &Http, why: &str) -> Outcome {
+    let outcome = reload(state);
+    match &outcome {
+        Outcome::Unchanged => info!(why, "FAQ files unchanged"),
+        Outcome::Reloaded(changes) => {
+            info!(why, entries = state.faq().kb.entries().len(), %changes, "FAQ reloaded");
+            if changes.aspects_changed {
+                register_commands(http, state).await;
+            }
+        }
+        Outcome::Failed(e) => {
+            for p in &e.problems {
+                error!(why, problem = %p, "FAQ edit refused; still serving the previous FAQ");
+            }
+        }
+    }
+    outcome
+}
+
+/// Watches the FAQ folder for as long as the returned debouncer lives.
+pub fn watch(
+    state: Arc<State>,
+    http: Arc<Http>,
+) -> Option<Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
+    let dir = state.faq().kb.dir().to_path_buf();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let debouncer = new_debouncer(SETTLE, move |events: DebounceEventResult| {
+        let touches_toml = match events {
+            Ok(events) => events
+                .iter()
+                .any(|e| e.path.extension().is_some_and(|x| x == "toml")),
+            // Rather reload once too often than miss an edit.
+            Err(_) => true,
+        };
+        if touches_toml {
+            let _ = tx.send(());
+        }
+    });
+    let mut debouncer = match debouncer {
+        Ok(d) => d,
+        Err(e) => {
+            warn!(error = %e, "cannot watch the FAQ folder; use /faq-reload after edits");
+            return None;
+        }
+    };
+    if let Err(e) = debouncer.watcher().watch(&dir, RecursiveMode::NonRecursive) {
+        warn!(dir = %dir.display(), error = %e, "cannot watch the FAQ folder; use /faq-reload after edits");
+        return None;
+    }
+    tokio::spawn(async move {
+        while rx.recv().await.is_some() {
+            reload_and_log(&state, &http, "files changed").await;
+        }
+    });
+    info!(dir = %dir.display(), "watching the FAQ folder");
+    Some(debouncer)
+}
