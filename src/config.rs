@@ -37,6 +37,32 @@ pub struct BotConfig {
     pub http_proxy: Option<String>,
     /// Reload the FAQ when its files change (default on).
     pub watch_faq: bool,
+    /// The shards this process runs; `None`: all of them, as many as
+    /// Discord recommends.
+    pub shards: Option<ShardRange>,
+}
+
+/// `FAQBOT_SHARDS=FIRST..LAST/TOTAL`: shards FIRST to LAST (inclusive) of
+/// TOTAL, so several processes can split one bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardRange {
+    pub first: u32,
+    pub last: u32,
+    pub total: u32,
+}
+
+impl ShardRange {
+    /// `"0..1/4"` → shards 0 and 1 of 4.
+    pub fn parse(s: &str) -> Option<ShardRange> {
+        let (range, total) = s.split_once('/')?;
+        let (first, last) = range.split_once("..")?;
+        let r = ShardRange {
+            first: first.trim().parse().ok()?,
+            last: last.trim().parse().ok()?,
+            total: total.trim().parse().ok()?,
+        };
+        (r.first <= r.last && r.last < r.total).then_some(r)
+    }
 }
 
 /// Every problem with the environment, in one message.
@@ -127,6 +153,15 @@ impl BotConfig {
                 true
             }
         };
+        let shards = value("FAQBOT_SHARDS").and_then(|v| {
+            let r = ShardRange::parse(&v);
+            if r.is_none() {
+                problems.push(format!(
+                    "FAQBOT_SHARDS must be FIRST..LAST/TOTAL with FIRST <= LAST < TOTAL (like 0..1/4), not {v:?}"
+                ));
+            }
+            r
+        });
         match token {
             Some(token) if problems.is_empty() => Ok(BotConfig {
                 token: Token(token),
@@ -135,6 +170,7 @@ impl BotConfig {
                 answer_threshold,
                 http_proxy,
                 watch_faq,
+                shards,
             }),
             _ => Err(ConfigError { problems }),
         }
@@ -185,6 +221,32 @@ mod tests {
         .expect_err("invalid");
         assert_eq!(err.problems.len(), 5, "{err}");
         assert!(!err.to_string().contains("secret"), "{err}");
+    }
+
+    #[test]
+    fn shard_ranges_are_parsed_and_checked() {
+        assert_eq!(
+            ShardRange::parse("0..1/4"),
+            Some(ShardRange {
+                first: 0,
+                last: 1,
+                total: 4
+            })
+        );
+        assert_eq!(
+            ShardRange::parse("3..3/4"),
+            Some(ShardRange {
+                first: 3,
+                last: 3,
+                total: 4
+            })
+        );
+        for bad in ["1..0/4", "0..4/4", "0..1", "a..b/c", "0-1/4", ""] {
+            assert_eq!(ShardRange::parse(bad), None, "{bad}");
+        }
+        let err =
+            config(&[("DISCORD_TOKEN", "t"), ("FAQBOT_SHARDS", "2..1/2")]).expect_err("bad range");
+        assert!(err.to_string().contains("FAQBOT_SHARDS"));
     }
 
     #[test]

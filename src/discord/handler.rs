@@ -33,7 +33,13 @@ impl EventHandler for Handler {
             invite = %super::invite_url(ready.application.id.get()),
             "connected"
         );
-        super::register_commands(&ctx.http, &self.state).await;
+        if !self
+            .state
+            .registered
+            .load(std::sync::atomic::Ordering::Acquire)
+        {
+            super::register_commands(&ctx.http, &self.state).await;
+        }
     }
 
     async fn message(&self, ctx: Context, msg: Message) {

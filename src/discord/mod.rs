@@ -59,6 +59,9 @@ pub struct State {
     /// The bot's own user id, from READY.
     me: OnceLock<u64>,
     answer_threshold: Option<f32>,
+    /// Set once the commands are registered: every shard's READY would
+    /// otherwise register them again.
+    registered: std::sync::atomic::AtomicBool,
 }
 
 impl State {
@@ -70,6 +73,7 @@ impl State {
             antispam: Mutex::new(AntiSpam::default()),
             me: OnceLock::new(),
             answer_threshold: config.answer_threshold,
+            registered: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -110,15 +114,17 @@ async fn register_commands(http: &serenity::all::Http, state: &State) {
         None => serenity::all::Command::set_global_commands(http, definitions).await,
     };
     match registered {
-        Ok(cmds) => info!(
-            count = cmds.len(),
-            scope = if state.guild.is_some() {
+        Ok(cmds) => {
+            state
+                .registered
+                .store(true, std::sync::atomic::Ordering::Release);
+            let scope = if state.guild.is_some() {
                 "guild"
             } else {
                 "global"
-            },
-            "slash commands registered"
-        ),
+            };
+            info!(count = cmds.len(), scope, "slash commands registered");
+        }
         Err(e) => error!(error = %e, "could not register slash commands"),
     }
 }
@@ -189,7 +195,12 @@ pub async fn serve(
                 shards.shutdown_all().await;
             }
         });
-        let result = client.start().await;
+        let result = match config.shards {
+            // As many shards as Discord recommends (GET /gateway/bot).
+            None => client.start_autosharded().await,
+            // serenity's range end is the last shard, inclusive.
+            Some(r) => client.start_shard_range(r.first..r.last, r.total).await,
+        };
         stopper.abort();
         match result {
             Ok(()) => return Ok(()),

@@ -22,12 +22,12 @@ use faqbot::matcher::{Matcher, Verdict};
 use crate::faq_dir;
 use crate::standin::{InteractionCreate, MessageCreate, Recorded, StandIn};
 
-const WAIT: Duration = Duration::from_secs(5);
+pub(crate) const WAIT: Duration = Duration::from_secs(5);
 /// How long "nothing was sent" is watched for, after a barrier.
-const GRACE: Duration = Duration::from_millis(150);
+pub(crate) const GRACE: Duration = Duration::from_millis(150);
 
 /// A bot running against a stand-in; dropping it stops the bot.
-struct Bot {
+pub(crate) struct Bot {
     _stop: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -40,16 +40,28 @@ async fn start(standin: &StandIn, listen: bool) -> Bot {
 
 /// Starts the bot on the FAQ in `dir`, watching it or not.
 async fn start_with(standin: &StandIn, listen: bool, dir: &std::path::Path, watch: bool) -> Bot {
-    let guild = standin.guild().id.to_string();
-    let channel = standin.guild().channel_id.to_string();
-    let proxy = standin.http_base();
-    let config = BotConfig::from_lookup(|name| match name {
-        "DISCORD_TOKEN" => Some("test-token".into()),
-        "DISCORD_GUILD_ID" => Some(guild.clone()),
-        "FAQBOT_CHANNELS" if listen => Some(channel.clone()),
-        "DISCORD_HTTP_PROXY" => Some(proxy.clone()),
-        "FAQBOT_WATCH" => Some(watch.to_string()),
-        _ => None,
+    let mut vars = vec![("FAQBOT_WATCH", watch.to_string())];
+    if listen {
+        vars.push(("FAQBOT_CHANNELS", standin.guild().channel_id.to_string()));
+    }
+    start_configured(standin, dir, vars).await
+}
+
+/// Starts the bot with the stand-in's token, guild and proxy plus `vars`,
+/// and waits for the registration of its commands in the first guild.
+pub(crate) async fn start_configured(
+    standin: &StandIn,
+    dir: &std::path::Path,
+    vars: Vec<(&'static str, String)>,
+) -> Bot {
+    let mut vars = vars;
+    vars.push(("DISCORD_TOKEN", "test-token".into()));
+    vars.push(("DISCORD_GUILD_ID", standin.guild().id.to_string()));
+    vars.push(("DISCORD_HTTP_PROXY", standin.http_base()));
+    let config = BotConfig::from_lookup(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
     })
     .unwrap();
     let kb = load_dir(dir).unwrap();
@@ -63,7 +75,7 @@ async fn start_with(standin: &StandIn, listen: bool, dir: &std::path::Path, watc
     Bot { _stop: stop, task }
 }
 
-fn is_registration(standin: &StandIn) -> impl Fn(&Recorded) -> bool {
+pub(crate) fn is_registration(standin: &StandIn) -> impl Fn(&Recorded) -> bool {
     let path = format!(
         "/applications/{}/guilds/{}/commands",
         standin.application_id(),
@@ -72,7 +84,7 @@ fn is_registration(standin: &StandIn) -> impl Fn(&Recorded) -> bool {
     move |r| r.method == "PUT" && r.path == path
 }
 
-fn reply_to(message: MessageId) -> impl Fn(&Recorded) -> bool {
+pub(crate) fn reply_to(message: MessageId) -> impl Fn(&Recorded) -> bool {
     let id = message.to_string();
     move |r| {
         r.method == "POST"
@@ -81,16 +93,16 @@ fn reply_to(message: MessageId) -> impl Fn(&Recorded) -> bool {
     }
 }
 
-fn any_message(r: &Recorded) -> bool {
+pub(crate) fn any_message(r: &Recorded) -> bool {
     r.method == "POST" && r.path.starts_with("/channels/")
 }
 
-fn callback(path: String) -> impl Fn(&Recorded) -> bool {
+pub(crate) fn callback(path: String) -> impl Fn(&Recorded) -> bool {
     move |r| r.method == "POST" && r.path == path
 }
 
 /// Sends an interaction and waits for the bot's callback to it.
-async fn interact(standin: &StandIn, interaction: InteractionCreate) -> Recorded {
+pub(crate) async fn interact(standin: &StandIn, interaction: InteractionCreate) -> Recorded {
     let sent = standin.interaction_create(interaction).await;
     standin
         .wait_for_request(callback(sent.callback_path()), WAIT)
@@ -594,7 +606,7 @@ fn a_missing_token_is_reported_clearly_with_exit_code_2() {
 
 const MESSAGE_CONTENT: u64 = 1 << 15;
 
-fn identifies(standin: &StandIn) -> Vec<u64> {
+pub(crate) fn identifies(standin: &StandIn) -> Vec<u64> {
     standin
         .gateway_log()
         .iter()

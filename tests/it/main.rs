@@ -6,6 +6,7 @@
 mod bot;
 mod cli;
 mod faq_errors;
+mod faults;
 mod matching;
 mod quality;
 mod standin;
