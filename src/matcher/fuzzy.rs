@@ -68,7 +68,14 @@ impl Speller {
             // Each edit adds, drops or changes at most one letter, and a swap
             // none: a cheap lower bound that skips most candidates before
             // the exact distance.
-            if letters_missing(&counts, cand) > max_edits {
+            let missing = letters_missing(&counts, cand);
+            if missing > max_edits {
+                continue;
+            }
+            // A short word with a letter the candidate lacks is too often
+            // another word ("movie" is not "move", "apps" not "apis"): for
+            // five letters or fewer, only a dropped letter or a swap.
+            if len <= 5 && missing != clen.saturating_sub(len) {
                 continue;
             }
             // Optimal string alignment: edits with adjacent swaps, and no

@@ -33,6 +33,25 @@ pub const ML_ENGINEER: &[&[&str]] = &[
 /// Words that say nothing about what is asked: grammar, chat noise and
 /// politeness, and vague qualifiers ("typical", "main", "key").
 pub const STOPWORDS: &[&str] = &[
+    "deal",
+    "deals",
+    "handle",
+    "handles",
+    "actual",
+    "app",
+    "apps",
+    "work",
+    "works",
+    "working",
+    "possible",
+    "later",
+    "eventually",
+    "someday",
+    "nah",
+    "plain",
+    "words",
+    "simple",
+    "simply",
     // grammar
     "a",
     "an",
@@ -418,6 +437,9 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
     (
         "salary",
         &[
+            "dollars",
+            "dollar",
+            "usd",
             "salary",
             "salaries",
             "pay",
@@ -482,7 +504,6 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
             "certificate",
             "graduate",
             "postgraduate",
-            "bootcamp",
         ],
     ),
     (
@@ -757,6 +778,10 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
     (
         "choose",
         &[
+            "advice",
+            "advise",
+            "torn",
+            "undecided",
             "choose",
             "choosing",
             "choice",
@@ -930,10 +955,19 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
             "tune",
             "tuning",
             "performance",
-            "efficient",
-            "efficiency",
-            "faster",
-            "speed",
+        ],
+    ),
+    (
+        "integrate",
+        &[
+            "integrate",
+            "integrates",
+            "integrated",
+            "integrating",
+            "integration",
+            "integrations",
+            "embed",
+            "embedding",
         ],
     ),
     (
@@ -1004,6 +1038,9 @@ pub const NAMED: &[(&str, &[&str])] = &[
 /// Token sequences rewritten to one token before anything else, so that a
 /// phrase means what it means as a whole.
 pub const PHRASES: &[(&[&str], &str)] = &[
+    (&["go", "from"], "transition"),
+    (&["move", "from"], "transition"),
+    (&["switch", "from"], "transition"),
     (&["how", "much"], "salary"),
     (&["pays", "better"], "salary"),
     (&["paid", "better"], "salary"),

@@ -32,6 +32,12 @@ use fuzzy::Speller;
 /// How much of a question's weight a word counts for when it is found only
 /// in an entry's answer, not in any of its phrasings.
 const ANSWER_CREDIT: f32 = 0.4;
+/// A question that names one of our roles is on topic, so an entry whose
+/// whole text (phrasings and answer) covers it is evidence too, scaled by
+/// this: "do data scientists need statistics?" finds the skills entry whose
+/// answer says so. Not for questions naming no role ("what is python"),
+/// where answer words alone would answer off-topic questions.
+const WHOLE_ENTRY: f32 = 0.8;
 /// Share of a phrasing's score that comes from covering the question (the
 /// rest: from the question covering the phrasing).
 const QUESTION_SIDE: f32 = 0.7;
@@ -129,6 +135,8 @@ pub struct Matcher {
     in_phrasings: Vec<Vec<u32>>,
     /// Concept → entries whose answer (only) names it.
     in_answers: Vec<Vec<u32>>,
+    /// Concept → entries with a phrasing that names it (each entry once).
+    in_entries: Vec<Vec<u32>>,
     /// Phrasings that name a role and nothing else ("What is an MLE?").
     bare: Vec<u32>,
     entry_phrasings: Vec<Range<u32>>,
@@ -217,6 +225,7 @@ impl Matcher {
                 in_phrasings[c as usize].push(p as u32);
             }
         }
+        let in_entries = entries_by_concept(&phrasing_terms, &entry_phrasings, concepts.len());
         let mut in_answers = vec![Vec::new(); concepts.len()];
         for (e, terms) in answer_terms.iter().enumerate() {
             for &c in terms {
@@ -231,6 +240,7 @@ impl Matcher {
             phrasings,
             in_phrasings,
             in_answers,
+            in_entries,
             bare,
             entry_phrasings,
             audiences: kb.entries().iter().map(|e| e.role).collect(),
@@ -383,6 +393,9 @@ impl Matcher {
             }
             *slot = slot.max(score);
         }
+        if q.names_a_role() && total > 0.0 {
+            self.add_whole_entry_evidence(&q, &known, total, &mut best, &mut touched);
+        }
         let mut hits: Vec<Hit> = touched
             .into_iter()
             .map(|e| Hit {
@@ -392,6 +405,38 @@ impl Matcher {
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
         hits
+    }
+
+    /// For a question naming one of our roles: each entry scores by how much
+    /// of the question its whole text covers, scaled by [`WHOLE_ENTRY`], when
+    /// that beats its best phrasing.
+    fn add_whole_entry_evidence(
+        &self,
+        q: &Analysis,
+        known: &[(u32, f32)],
+        total: f32,
+        best: &mut [f32],
+        touched: &mut Vec<u32>,
+    ) {
+        let mut whole = vec![0.0_f32; self.audiences.len()];
+        for &(c, credit) in known {
+            for &e in self.in_entries[c as usize]
+                .iter()
+                .chain(&self.in_answers[c as usize])
+            {
+                whole[e as usize] += credit;
+            }
+        }
+        for (e, covered) in whole.iter().enumerate() {
+            if *covered > 0.0 {
+                let agreement = role_agreement(q, self.audiences[e]);
+                let score = (WHOLE_ENTRY * covered / total * agreement).clamp(0.0, 1.0);
+                if best[e] == 0.0 && score > 0.0 {
+                    touched.push(e as u32);
+                }
+                best[e] = best[e].max(score);
+            }
+        }
     }
 
     /// Entries for what a person has typed so far, best first, at most
@@ -443,6 +488,28 @@ impl Matcher {
             .collect();
         self.lexicon.analyze(&tokens)
     }
+}
+
+/// Concept → the entries with a phrasing naming it, each entry once.
+fn entries_by_concept(
+    phrasing_terms: &[Vec<u32>],
+    entry_phrasings: &[Range<u32>],
+    concepts: usize,
+) -> Vec<Vec<u32>> {
+    let mut in_entries: Vec<Vec<u32>> = vec![Vec::new(); concepts];
+    for (e, range) in entry_phrasings.iter().enumerate() {
+        let mut all: Vec<u32> = phrasing_terms[range.start as usize..range.end as usize]
+            .iter()
+            .flatten()
+            .copied()
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        for c in all {
+            in_entries[c as usize].push(e as u32);
+        }
+    }
+    in_entries
 }
 
 fn sure_tokens(words: Vec<String>) -> Vec<Token> {

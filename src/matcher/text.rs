@@ -30,7 +30,8 @@ pub fn tokenize(text: &str) -> Vec<String> {
         .replace("c++", " cpp ")
         .replace("c#", " csharp ")
         .replace("a/b", " abtesting ")
-        .replace("ph.d", " phd ");
+        .replace("ph.d", " phd ")
+        .replace('$', " dollars ");
     let mut tokens = Vec::new();
     for word in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
         for token in expand_contraction(word) {

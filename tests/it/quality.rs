@@ -57,3 +57,13 @@ fn score(file: &str, bar: f64) {
 fn own_question_set_scores_at_least_97_percent() {
     score("questions.jsonl", 97.0);
 }
+
+/// Written for this project by a separate author who saw neither the
+/// matcher nor the public dev set (220 questions: paraphrases, typos, chat,
+/// look-alike questions about other jobs, scraped junk). It has since been
+/// used to find the matcher's weak spots, so it is a regression gate now,
+/// not a held-out estimate.
+#[test]
+fn independent_question_set_scores_at_least_95_percent() {
+    score("questions-blind.jsonl", 95.0);
+}
