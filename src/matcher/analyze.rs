@@ -149,7 +149,8 @@ impl Lexicon {
                 for c in concepts {
                     add((*c).to_owned(), t.sure);
                 }
-            } else if self.stop.contains(word) || is_number(word) {
+            } else if self.stop.contains(word) || is_number(word) || word.chars().count() == 1 {
+                // (a lone letter that is not a name, like R, is a stray key)
                 // carries nothing
             } else {
                 add(self.stem_key(word), t.sure);

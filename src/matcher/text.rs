@@ -14,9 +14,9 @@ pub const MAX_TOKENS: usize = 64;
 /// `"What's an ML-Engineer's C++ pay?"` → `["what", "is", "an", "ml",
 /// "engineer", "cpp", "pay"]`.
 pub fn tokenize(text: &str) -> Vec<String> {
-    let folded: String = text
+    let bounded: String = text.chars().take(MAX_CHARS).collect();
+    let folded: String = strip_markup(&bounded)
         .chars()
-        .take(MAX_CHARS)
         .nfkd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
@@ -41,6 +41,51 @@ pub fn tokenize(text: &str) -> Vec<String> {
         }
     }
     tokens
+}
+
+/// Drops what Discord renders rather than what a person wrote: user,
+/// role and channel mentions (`<@1>`, `<@&2>`, `<#3>`), custom emoji
+/// (`<:name:4>`), timestamps (`<t:5>`) and links.
+///
+/// `"<@12> what is an MLE? https://x.example"` → `" what is an MLE? "`.
+pub fn strip_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            if let Some(end) = rest.find('>') {
+                let inner = &rest[1..end];
+                let markup = (inner.starts_with('@')
+                    || inner.starts_with('#')
+                    || inner.starts_with(':')
+                    || inner.starts_with("a:")
+                    || inner.starts_with("t:"))
+                    && !inner.contains(char::is_whitespace)
+                    && inner.chars().any(|c| c.is_ascii_digit());
+                if markup {
+                    out.push(' ');
+                    rest = &rest[end + 1..];
+                    continue;
+                }
+            }
+        }
+        let lower = rest
+            .get(..8)
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            out.push(' ');
+            rest = &rest[end..];
+            continue;
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
 }
 
 /// `"don't"` → `["do", "not"]`, `"engineer's"` → `["engineer"]`,
@@ -118,6 +163,15 @@ mod tests {
             tokenize("C++ or C#, A/B tests, Ph.D."),
             ["cpp", "or", "csharp", "abtesting", "tests", "phd"]
         );
+    }
+
+    #[test]
+    fn discord_markup_and_links_are_not_words() {
+        assert_eq!(
+            tokenize("<@12> <@!3> <@&4> <#5> <:blob:6> <a:dance:7> <t:8:R> what's an MLE? https://x.example/a?b"),
+            ["what", "is", "an", "mle"]
+        );
+        assert_eq!(tokenize("a < b > c"), ["a", "b", "c"], "not markup: kept");
     }
 
     #[test]

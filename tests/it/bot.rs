@@ -769,3 +769,74 @@ async fn faq_reload_reports_what_changed_or_the_errors_with_their_place() {
     assert!(mle_salary_answer(&standin).await.contains("$170,000"));
     standin.assert_all_valid();
 }
+
+#[tokio::test]
+async fn nothing_a_user_types_can_ping_or_break_formatting_through_the_bot() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, true).await;
+    let hostile = format!(
+        "@everyone @here <@{}> <@&{}> **what** is an ||`MLE`||? [see](https://e.invalid)",
+        standin.human().id,
+        standin.new_id()
+    );
+    let channel = standin.message_create(MessageCreate::new(&hostile)).await;
+    // Mentioned in another channel: the same entry in #general would wait
+    // out its cooldown.
+    let other = ChannelId::new(standin.new_id());
+    let mention = standin
+        .message_create(
+            MessageCreate::new(&hostile)
+                .in_channel(Some(standin.guild().id), other)
+                .mentioning_bot(),
+        )
+        .await;
+    let dm = standin
+        .message_create(MessageCreate::new(&hostile).dm())
+        .await;
+    let ask = interact(
+        &standin,
+        InteractionCreate::command("ask").option("question", hostile.as_str()),
+    )
+    .await;
+    let miss = interact(
+        &standin,
+        InteractionCreate::command("ask").option("question", "@everyone <@1> pizza pizza"),
+    )
+    .await;
+    let mut sent = vec![ask.body["data"].clone(), miss.body["data"].clone()];
+    for m in [mention, channel, dm] {
+        sent.push(
+            standin
+                .wait_for_request(reply_to(m.message_id), WAIT)
+                .await
+                .body,
+        );
+    }
+    for body in &sent {
+        let text = body.to_string();
+        // The bot never echoes what a user typed...
+        for typed in ["@everyone", "@here", "<@", "||", "e.invalid"] {
+            assert!(!text.contains(typed), "{typed:?} echoed in {text}");
+        }
+    }
+    // ...and no message it sends may mention anyone, whatever it holds.
+    for r in standin
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/messages"))
+    {
+        assert_eq!(
+            r.body["allowed_mentions"]["parse"],
+            serde_json::json!([]),
+            "{}",
+            r.body
+        );
+        assert!(r.body["allowed_mentions"]["users"]
+            .as_array()
+            .is_none_or(Vec::is_empty));
+        assert!(r.body["allowed_mentions"]["roles"]
+            .as_array()
+            .is_none_or(Vec::is_empty));
+    }
+    standin.assert_all_valid();
+}
