@@ -26,13 +26,28 @@ pub struct Term {
     pub sure: f32,
 }
 
+/// How far a question strays from the two roles, least to most.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// Nothing strays.
+    #[default]
+    Ours,
+    /// It names a job that is neither of ours ("pilot", "data analyst"):
+    /// silence unless it names one of ours too ("data analyst vs data
+    /// scientist").
+    OtherJob,
+    /// It asks what the articles never say: a place, a currency, an
+    /// internship, a certificate ("salary in euros"). Always silence.
+    Outside,
+}
+
 /// What a text is about.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
     pub data_scientist: bool,
     pub ml_engineer: bool,
-    /// It names a job that is neither of ours ("pilot", "data analyst").
-    pub other_job: bool,
+    /// Whether it strays from what the FAQ can speak to.
+    pub scope: Scope,
     /// Distinct concepts, each once, with the best certainty seen.
     pub terms: Vec<Term>,
 }
@@ -59,6 +74,7 @@ pub struct Lexicon {
     groups: HashMap<&'static str, Vec<&'static str>>,
     named: HashMap<&'static str, &'static str>,
     other_jobs: HashSet<&'static str>,
+    out_of_scope: HashSet<&'static str>,
 }
 
 impl Lexicon {
@@ -81,6 +97,7 @@ impl Lexicon {
             groups,
             named,
             other_jobs: lexicon::OTHER_JOBS.iter().copied().collect(),
+            out_of_scope: lexicon::OUT_OF_SCOPE.iter().copied().collect(),
         }
     }
 
@@ -98,6 +115,13 @@ impl Lexicon {
             .chain(self.named.keys().copied())
             .chain(phrase_words)
             .chain(role_words)
+    }
+
+    /// Is this word one of another job's names (`pilots` → yes) or
+    /// something the FAQ cannot speak to (`euros`)? The speller leaves
+    /// such words alone.
+    pub fn is_flagged(&self, word: &str) -> bool {
+        self.is_other_job(word) || self.out_of_scope.contains(word)
     }
 
     /// Is this word one of another job's names (`pilots` → yes)?
@@ -139,7 +163,11 @@ impl Lexicon {
         for t in rest {
             let word = t.text.as_str();
             if self.is_other_job(word) {
-                out.other_job = true;
+                out.scope = out.scope.max(Scope::OtherJob);
+                continue;
+            }
+            if self.out_of_scope.contains(word) {
+                out.scope = Scope::Outside;
                 continue;
             }
             if let Some(category) = self.named.get(word) {
@@ -255,10 +283,14 @@ mod tests {
 
     #[test]
     fn other_jobs_are_flagged_but_our_roles_are_not() {
-        assert!(analyze("how much does a pilot earn").other_job);
-        assert!(analyze("data analysts").other_job);
-        assert!(analyze("software engineer salary").other_job);
-        assert!(!analyze("machine learning engineer salary").other_job);
+        assert!(analyze("how much does a pilot earn").scope == Scope::OtherJob);
+        assert!(analyze("data analysts").scope == Scope::OtherJob);
+        assert!(analyze("software engineer salary").scope == Scope::OtherJob);
+        assert_eq!(
+            analyze("machine learning engineer salary").scope,
+            Scope::Ours
+        );
+        assert_eq!(analyze("pilot salary in euros").scope, Scope::Outside);
     }
 
     #[test]

@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::kb::{Audience, KnowledgeBase, Role};
+pub use analyze::Scope;
 use analyze::{Analysis, Lexicon, Token};
 use fuzzy::Speller;
 
@@ -108,8 +109,8 @@ impl Verdict {
 pub struct Explanation {
     /// The roles the question names.
     pub roles: Vec<Role>,
-    /// Whether it names some other job.
-    pub other_job: bool,
+    /// Whether it strays from the two roles.
+    pub scope: Scope,
     /// Its concepts: key, weight (`None`: unknown to the FAQ), certainty.
     pub terms: Vec<(String, Option<f32>, f32)>,
     pub hits: Vec<Hit>,
@@ -300,7 +301,7 @@ impl Matcher {
         }
         Explanation {
             roles,
-            other_job: q.other_job,
+            scope: q.scope,
             terms: q
                 .terms
                 .iter()
@@ -314,10 +315,47 @@ impl Matcher {
     }
 
     /// Every entry with a score above zero, best first (ties: FAQ order).
+    ///
+    /// A message of several sentences is also scored sentence by sentence
+    /// (each entry keeps its best score), so that one clear question in a
+    /// long, chatty message is found. A sentence naming no role takes the
+    /// message's roles, and its mention of another job: "I'm a nurse. How
+    /// much do they earn?" stays silent.
     pub fn rank(&self, question: &str) -> Vec<Hit> {
-        let q = self.analyze_question(question);
-        if q.other_job && !q.names_a_role() {
-            return Vec::new();
+        let whole = self.analyze_question(question);
+        let sentences = text::sentences(question);
+        let mut hits = self.rank_analysis(&whole);
+        if sentences.len() < 2 {
+            return hits;
+        }
+        for sentence in sentences {
+            let mut q = self.analyze_question(sentence);
+            if q.terms.is_empty() && !q.names_a_role() {
+                // "hey all, quick q": chatter, not a question of its own.
+                continue;
+            }
+            if !q.names_a_role() {
+                q.data_scientist = whole.data_scientist;
+                q.ml_engineer = whole.ml_engineer;
+                q.scope = q.scope.max(whole.scope);
+            }
+            for h in self.rank_analysis(&q) {
+                match hits.iter_mut().find(|k| k.entry == h.entry) {
+                    Some(k) => k.score = k.score.max(h.score),
+                    None => hits.push(h),
+                }
+            }
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        hits
+    }
+
+    /// Scores every entry for one analysed question.
+    fn rank_analysis(&self, q: &Analysis) -> Vec<Hit> {
+        match q.scope {
+            Scope::Outside => return Vec::new(),
+            Scope::OtherJob if !q.names_a_role() => return Vec::new(),
+            _ => {}
         }
         if q.terms.is_empty() && !q.names_a_role() {
             return Vec::new();
@@ -385,7 +423,7 @@ impl Matcher {
                 };
                 QUESTION_SIDE * covered + (1.0 - QUESTION_SIDE) * precise
             };
-            let score = (content * role_agreement(&q, self.audiences[phrasing.entry as usize]))
+            let score = (content * role_agreement(q, self.audiences[phrasing.entry as usize]))
                 .clamp(0.0, 1.0);
             let slot = &mut best[phrasing.entry as usize];
             if *slot == 0.0 && score > 0.0 {
@@ -394,7 +432,7 @@ impl Matcher {
             *slot = slot.max(score);
         }
         if q.names_a_role() && total > 0.0 {
-            self.add_whole_entry_evidence(&q, &known, total, &mut best, &mut touched);
+            self.add_whole_entry_evidence(q, &known, total, &mut best, &mut touched);
         }
         let mut hits: Vec<Hit> = touched
             .into_iter()
@@ -471,7 +509,7 @@ impl Matcher {
         let tokens: Vec<Token> = text::tokenize(question)
             .into_iter()
             .map(|word| {
-                if self.speller.is_known(&word) || self.lexicon.is_other_job(&word) {
+                if self.speller.is_known(&word) || self.lexicon.is_flagged(&word) {
                     return Token {
                         text: word,
                         sure: 1.0,

@@ -43,6 +43,23 @@ pub fn tokenize(text: &str) -> Vec<String> {
     tokens
 }
 
+/// The sentences of a message, when it has several: split at `.`, `?`,
+/// `!`, `;`, `:` and line breaks, within the bounded prefix, at most eight.
+///
+/// `"Long story. What do MLEs earn?"` → `["Long story", "What do MLEs earn"]`.
+pub fn sentences(text: &str) -> Vec<&str> {
+    let end = text
+        .char_indices()
+        .nth(MAX_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    text[..end]
+        .split(['.', '?', '!', ';', ':', '\n'])
+        .map(str::trim)
+        .filter(|s| s.split_whitespace().count() >= 2)
+        .take(8)
+        .collect()
+}
+
 /// Drops what Discord renders rather than what a person wrote: user,
 /// role and channel mentions (`<@1>`, `<@&2>`, `<#3>`), custom emoji
 /// (`<:name:4>`), timestamps (`<t:5>`) and links.
@@ -172,6 +189,15 @@ mod tests {
             ["what", "is", "an", "mle"]
         );
         assert_eq!(tokenize("a < b > c"), ["a", "b", "c"], "not markup: kept");
+    }
+
+    #[test]
+    fn messages_split_into_sentences_of_two_words_or_more() {
+        assert_eq!(
+            sentences("ok. Long story here!! What do MLEs earn?\nthx"),
+            ["Long story here", "What do MLEs earn"]
+        );
+        assert_eq!(sentences(&"a b. ".repeat(1000)).len(), 8);
     }
 
     #[test]

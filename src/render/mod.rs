@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::compare::Profile;
 use crate::kb::{Aspect, Entry, KnowledgeBase};
-use crate::matcher::{Explanation, Hit, Thresholds, Verdict};
+use crate::matcher::{Explanation, Hit, Scope, Thresholds, Verdict};
 
 /// The answer to one question, as `faqbot ask --json` prints it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -184,8 +184,10 @@ pub fn render_explanation_text(kb: &KnowledgeBase, x: &Explanation, t: Threshold
             roles.join(", ")
         }
     );
-    if x.other_job {
-        out.push_str("names another job\n");
+    match x.scope {
+        Scope::Ours => {}
+        Scope::OtherJob => out.push_str("names another job\n"),
+        Scope::Outside => out.push_str("asks what the articles never say\n"),
     }
     out.push_str("concepts:");
     for (key, weight, sure) in &x.terms {

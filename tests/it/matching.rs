@@ -205,3 +205,66 @@ fn autocomplete_offers_entries_for_partial_input() {
     );
     assert!(m.complete("zzzzqqq", 25).is_empty());
 }
+
+/// A question inside a chatty message of several sentences is answered as
+/// if asked alone, and a sentence naming no role takes the message's role.
+#[test]
+fn a_question_inside_chatter_is_answered_as_if_alone() {
+    let (_, m) = shipped();
+    let wraps = [
+        "hey all, long day here. {}? thanks in advance!",
+        "ok so. i was reading about careers today!\n{}",
+        "{}. asking for a friend; cheers",
+    ];
+    for topic in TOPICS {
+        for (names, role) in [
+            (DS_NAMES, Role::DataScientist),
+            (MLE_NAMES, Role::MlEngineer),
+        ] {
+            let alone = topic.replace("{}", names[0]);
+            let Verdict::Answer { hit: want, .. } = m.ask(&alone) else {
+                panic!("{alone:?} not answered")
+            };
+            for wrap in wraps {
+                let q = wrap.replace("{}", &alone);
+                match m.ask(&q) {
+                    Verdict::Answer { hit, .. } => {
+                        assert_eq!(hit.entry, want.entry, "{q:?} ({role:?})");
+                    }
+                    other => panic!("{q:?}: {other:?}"),
+                }
+            }
+        }
+    }
+    // The role named in one sentence carries to the next.
+    let split = "I'm thinking about becoming an ML engineer. What skills do I need?";
+    let joined = "What skills does an ML engineer need?";
+    let (Verdict::Answer { hit: a, .. }, Verdict::Answer { hit: b, .. }) =
+        (m.ask(split), m.ask(joined))
+    else {
+        panic!("{split:?} or {joined:?} not answered")
+    };
+    assert_eq!(a.entry, b.entry);
+}
+
+/// What the articles never speak to (places, currencies, internships,
+/// certificates, working conditions) gets silence even when a role is
+/// named: the nearest entry would be a wrong answer.
+#[test]
+fn questions_beyond_the_articles_get_silence_even_naming_a_role() {
+    let (_, m) = shipped();
+    for t in [
+        "{} salary in euros",
+        "how much does a {} earn in India",
+        "can a {} work remotely",
+        "which certification should a {} get",
+        "best bootcamp to become a {}",
+        "do {} internships pay well",
+        "I'm a nurse. how much does a {} make in London?",
+    ] {
+        for name in [DS_NAMES[0], MLE_NAMES[0]] {
+            let q = t.replace("{}", name);
+            assert_eq!(m.ask(&q), Verdict::Silent, "{q:?}");
+        }
+    }
+}
