@@ -30,6 +30,9 @@ pub use analyze::Scope;
 use analyze::{Analysis, Lexicon, Token};
 use fuzzy::Speller;
 
+/// Only this many characters of a question are read (see [`text`]).
+pub use text::MAX_CHARS;
+
 /// How much of a question's weight a word counts for when it is found only
 /// in an entry's answer, not in any of its phrasings.
 const ANSWER_CREDIT: f32 = 0.4;

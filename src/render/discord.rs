@@ -419,23 +419,33 @@ pub fn overview(aspects: &[Aspect]) -> Reply {
         .collect();
     let embed = Embed {
         title: "Data Scientist vs Machine Learning Engineer".into(),
-        description: "Pick an aspect below to see it in full.".into(),
+        description: if aspects.is_empty() {
+            "The FAQ has no side-by-side comparison yet.".into()
+        } else {
+            "Pick an aspect below to see it in full.".into()
+        },
         colour: colour(Audience::Both),
         fields,
         footer: None,
     };
-    let options = aspects
+    let options: Vec<SelectOption> = aspects
         .iter()
         .take(limits::SELECT_OPTIONS)
         .map(|a| option(&a.name, a.id.clone(), None))
         .collect();
-    Reply {
-        embeds: vec![embed.fitted()],
-        rows: vec![Row::Select(Select {
+    // Discord refuses a whole message whose menu has no options.
+    let rows = if options.is_empty() {
+        Vec::new()
+    } else {
+        vec![Row::Select(Select {
             id: CustomId::Aspect,
             placeholder: "Open an aspect".into(),
             options,
-        })],
+        })]
+    };
+    Reply {
+        embeds: vec![embed.fitted()],
+        rows,
         ephemeral: true,
         ..Reply::default()
     }
@@ -677,6 +687,15 @@ mod tests {
         }
         assert!(big.total() <= limits::EMBED_TOTAL, "{}", big.total());
         assert!(big.description.ends_with('…'));
+    }
+
+    #[test]
+    fn an_overview_without_aspects_has_no_empty_menu() {
+        // Found by tests/it/props.rs: a FAQ without [[aspect]] tables made
+        // `/compare` send a menu of no options, which Discord refuses.
+        let reply = overview(&[]);
+        assert!(reply.rows.is_empty(), "{:?}", reply.rows);
+        assert!(reply.embeds[0].description.contains("no side-by-side"));
     }
 
     #[test]

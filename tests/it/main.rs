@@ -1,13 +1,15 @@
 //! The one integration-test binary (each extra one would re-link serenity):
 //! the command line as a user runs it, FAQ errors as a maintainer sees them,
-//! matching quality on the project's own question sets, and the Discord
-//! stand-in (a local REST + gateway server the real serenity client talks to).
+//! matching quality on the project's own question sets, properties checked
+//! on generated input (`props`), and the Discord stand-in (a local REST +
+//! gateway server the real serenity client talks to).
 
 mod bot;
 mod cli;
 mod faq_errors;
 mod faults;
 mod matching;
+mod props;
 mod quality;
 mod standin;
 mod standin_selftest;
