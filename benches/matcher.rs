@@ -29,9 +29,11 @@ fn held<T>(build: impl FnOnce() -> T) -> (T, usize) {
     let region = Region::new(HEAP);
     let value = build();
     let change = region.change();
-    let net = change.bytes_allocated as isize - change.bytes_deallocated as isize
-        + change.bytes_reallocated;
-    (value, net.max(0) as usize)
+    let net = change
+        .bytes_allocated
+        .saturating_sub(change.bytes_deallocated)
+        .saturating_add_signed(change.bytes_reallocated);
+    (value, net)
 }
 
 const QUESTIONS: &[&str] = &[
@@ -110,9 +112,12 @@ fn generated(n: usize) -> KnowledgeBase {
     .expect("generated FAQ loads")
 }
 
+/// Builds one FAQ to measure.
+type MakeFaq = Box<dyn Fn() -> KnowledgeBase>;
+
 fn bench(c: &mut Criterion) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
-    let sizes: [(&str, Box<dyn Fn() -> KnowledgeBase>); 4] = [
+    let sizes: [(&str, MakeFaq); 4] = [
         (
             "shipped",
             Box::new(move || load_dir(&dir).expect("shipped FAQ")),
