@@ -269,8 +269,8 @@ impl Matcher {
     /// engineer salary entry; `"what tools does a carpenter use"` →
     /// `Verdict::Silent`.
     pub fn ask(&self, question: &str) -> Verdict {
-        let hits = self.rank(question);
         let t = self.thresholds;
+        let hits = self.top(question, t.suggest.min(t.answer), MAX_SUGGESTIONS + 1);
         match hits.first() {
             Some(best) if best.score >= t.answer => Verdict::Answer {
                 hit: *best,
@@ -325,12 +325,38 @@ impl Matcher {
     /// message's roles, and its mention of another job: "I'm a nurse. How
     /// much do they earn?" stays silent.
     pub fn rank(&self, question: &str) -> Vec<Hit> {
+        let mut hits = self.scored(question, 0.0);
+        hits.sort_by(best_first);
+        hits
+    }
+
+    /// The best `k` entries scoring at least `floor`, best first: what
+    /// [`Matcher::rank`] would start with, by a partial sort, so a question
+    /// that touches most of a large FAQ does not pay for sorting all of it.
+    fn top(&self, question: &str, floor: f32, k: usize) -> Vec<Hit> {
+        let mut hits = self.scored(question, floor);
+        if k == 0 {
+            return Vec::new();
+        }
+        if hits.len() > k {
+            hits.select_nth_unstable_by(k - 1, best_first);
+            hits.truncate(k);
+        }
+        hits.sort_by(best_first);
+        hits
+    }
+
+    /// Every entry scoring above zero and at least `floor`, in no order.
+    fn scored(&self, question: &str, floor: f32) -> Vec<Hit> {
         let whole = self.analyze_question(question);
         let sentences = text::sentences(question);
-        let mut hits = self.rank_analysis(&whole);
+        let mut hits = self.rank_analysis(&whole, floor);
         if sentences.len() < 2 {
             return hits;
         }
+        // Each entry's best score so far, and where its hit is in `hits`.
+        let mut at: HashMap<usize, usize> =
+            hits.iter().enumerate().map(|(i, h)| (h.entry, i)).collect();
         for sentence in sentences {
             let mut q = self.analyze_question(sentence);
             if q.terms.is_empty() && !q.names_a_role() {
@@ -342,19 +368,22 @@ impl Matcher {
                 q.ml_engineer = whole.ml_engineer;
                 q.scope = q.scope.max(whole.scope);
             }
-            for h in self.rank_analysis(&q) {
-                match hits.iter_mut().find(|k| k.entry == h.entry) {
-                    Some(k) => k.score = k.score.max(h.score),
-                    None => hits.push(h),
+            for h in self.rank_analysis(&q, floor) {
+                let next = hits.len();
+                let i = *at.entry(h.entry).or_insert(next);
+                if i == next {
+                    hits.push(h);
+                } else {
+                    hits[i].score = hits[i].score.max(h.score);
                 }
             }
         }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
         hits
     }
 
-    /// Scores every entry for one analysed question.
-    fn rank_analysis(&self, q: &Analysis) -> Vec<Hit> {
+    /// Scores every entry for one analysed question; returns those above
+    /// zero and at least `floor`, in no order.
+    fn rank_analysis(&self, q: &Analysis, floor: f32) -> Vec<Hit> {
         match q.scope {
             Scope::Outside => return Vec::new(),
             Scope::OtherJob if !q.names_a_role() => return Vec::new(),
@@ -381,12 +410,43 @@ impl Matcher {
                 None => total += unknown,
             }
         }
-        // Dense scratch, zeroed by the allocator: cheaper than hashing when
-        // a common word touches thousands of phrasings.
-        let mut in_phrasing = vec![0.0_f32; self.phrasings.len()];
-        let mut in_answer = vec![0.0_f32; self.audiences.len()];
+        SCRATCH.with_borrow_mut(|scratch| {
+            let sizes = (self.phrasings.len(), self.audiences.len());
+            let s = scratch.take(sizes);
+            let hits = self.score_known(q, &known, total, floor, s);
+            s.clear();
+            hits
+        })
+    }
+
+    /// The scoring of [`Matcher::rank_analysis`], once the question's
+    /// concepts are weighed: `known` holds (concept, credit), `total` the
+    /// whole question's weight.
+    fn score_known(
+        &self,
+        q: &Analysis,
+        known: &[(u32, f32)],
+        total: f32,
+        floor: f32,
+        s: &mut Scratch,
+    ) -> Vec<Hit> {
+        let Scratch {
+            in_phrasing,
+            in_answer,
+            best,
+            whole,
+            answered,
+            touched,
+            seen,
+            ..
+        } = s;
         let mut candidates: Vec<u32> = Vec::new();
-        for &(c, credit) in &known {
+        // A phrasing that shares no word with the question, whose entry's
+        // answer covers it all, scores at most QUESTION_SIDE × ANSWER_CREDIT:
+        // below the floor, such phrasings need not be scored at all (in a
+        // large FAQ, a common word's answers are most of the work).
+        let answer_only_counts = QUESTION_SIDE * ANSWER_CREDIT >= floor;
+        for &(c, credit) in known {
             for &p in &self.in_phrasings[c as usize] {
                 if in_phrasing[p as usize] == 0.0 {
                     candidates.push(p);
@@ -395,7 +455,10 @@ impl Matcher {
             }
             for &e in &self.in_answers[c as usize] {
                 if in_answer[e as usize] == 0.0 {
-                    candidates.extend(self.entry_phrasings[e as usize].clone());
+                    answered.push(e);
+                    if answer_only_counts {
+                        candidates.extend(self.entry_phrasings[e as usize].clone());
+                    }
                 }
                 in_answer[e as usize] += credit;
             }
@@ -403,9 +466,7 @@ impl Matcher {
         if q.terms.is_empty() {
             candidates.extend(&self.bare);
         }
-        let mut best = vec![0.0_f32; self.audiences.len()];
-        let mut touched: Vec<u32> = Vec::new();
-        for p in candidates {
+        for &p in &candidates {
             let phrasing = &self.phrasings[p as usize];
             let own = in_phrasing[p as usize];
             let matched = own + ANSWER_CREDIT * in_answer[phrasing.entry as usize];
@@ -435,22 +496,30 @@ impl Matcher {
             *slot = slot.max(score);
         }
         if q.names_a_role() && total > 0.0 {
-            self.add_whole_entry_evidence(q, &known, total, &mut best, &mut touched);
+            self.add_whole_entry_evidence(q, known, total, best, touched, whole, seen);
         }
-        let mut hits: Vec<Hit> = touched
-            .into_iter()
-            .map(|e| Hit {
+        // Phrasings scored from answers alone were not marked: unmark only
+        // those that were.
+        for &p in &candidates {
+            in_phrasing[p as usize] = 0.0;
+        }
+        touched
+            .iter()
+            .map(|&e| Hit {
                 entry: e as usize,
                 score: best[e as usize],
             })
-            .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
-        hits
+            .filter(|h| h.score >= floor)
+            .collect()
     }
 
     /// For a question naming one of our roles: each entry scores by how much
     /// of the question its whole text covers, scaled by [`WHOLE_ENTRY`], when
     /// that beats its best phrasing.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the scratch buffers of score_known, lent piece by piece"
+    )]
     fn add_whole_entry_evidence(
         &self,
         q: &Analysis,
@@ -458,25 +527,28 @@ impl Matcher {
         total: f32,
         best: &mut [f32],
         touched: &mut Vec<u32>,
+        whole: &mut [f32],
+        seen: &mut Vec<u32>,
     ) {
-        let mut whole = vec![0.0_f32; self.audiences.len()];
         for &(c, credit) in known {
             for &e in self.in_entries[c as usize]
                 .iter()
                 .chain(&self.in_answers[c as usize])
             {
+                if whole[e as usize] == 0.0 {
+                    seen.push(e);
+                }
                 whole[e as usize] += credit;
             }
         }
-        for (e, covered) in whole.iter().enumerate() {
-            if *covered > 0.0 {
-                let agreement = role_agreement(q, self.audiences[e]);
-                let score = (WHOLE_ENTRY * covered / total * agreement).clamp(0.0, 1.0);
-                if best[e] == 0.0 && score > 0.0 {
-                    touched.push(e as u32);
-                }
-                best[e] = best[e].max(score);
+        for &e in seen.iter() {
+            let e = e as usize;
+            let agreement = role_agreement(q, self.audiences[e]);
+            let score = (WHOLE_ENTRY * whole[e] / total * agreement).clamp(0.0, 1.0);
+            if best[e] == 0.0 && score > 0.0 {
+                touched.push(e as u32);
             }
+            best[e] = best[e].max(score);
         }
     }
 
@@ -496,10 +568,8 @@ impl Matcher {
             }
             return out;
         }
-        for hit in self.rank(typed) {
-            if hit.score >= self.thresholds.suggest {
-                push(hit.entry, &mut out);
-            }
+        for hit in self.top(typed, self.thresholds.suggest, limit) {
+            push(hit.entry, &mut out);
         }
         let typed: String = typed.chars().take(text::MAX_CHARS).collect();
         for (i, _) in fuzzy::complete(&typed, self.choices.iter().map(|(_, t)| t.as_str())) {
@@ -561,6 +631,71 @@ fn sure_tokens(words: Vec<String>) -> Vec<Token> {
 }
 
 /// How well an entry's audience fits the roles a question names.
+/// Per-thread scoring buffers, kept between questions: allocating and
+/// zeroing them for every question cost more than the scoring itself in a
+/// FAQ of 100,000 entries (a fresh 2 MB buffer is 500 page faults).
+///
+/// Every slot is back to zero between questions: [`Scratch::clear`] resets
+/// exactly the slots the lists say were used. Should a question panic
+/// half-way, `dirty` stays set and the next one starts from a full reset.
+#[derive(Default)]
+struct Scratch {
+    /// Per phrasing: credit from its own words.
+    in_phrasing: Vec<f32>,
+    /// Per entry: credit from its answer's words.
+    in_answer: Vec<f32>,
+    /// Per entry: its best score.
+    best: Vec<f32>,
+    /// Per entry: credit from its whole text.
+    whole: Vec<f32>,
+    /// Entries with a slot set in `in_answer`, `best`, `whole`.
+    answered: Vec<u32>,
+    touched: Vec<u32>,
+    seen: Vec<u32>,
+    dirty: bool,
+}
+
+impl Scratch {
+    /// Ready for a FAQ of `phrasings` and `entries`, all slots zero.
+    fn take(&mut self, (phrasings, entries): (usize, usize)) -> &mut Scratch {
+        if self.dirty {
+            *self = Scratch::default();
+        }
+        self.in_phrasing.resize(phrasings, 0.0);
+        for v in [&mut self.in_answer, &mut self.best, &mut self.whole] {
+            v.resize(entries, 0.0);
+        }
+        self.dirty = true;
+        self
+    }
+
+    /// Zeroes the slots in use (the phrasing slots are the caller's).
+    fn clear(&mut self) {
+        for &e in &self.answered {
+            self.in_answer[e as usize] = 0.0;
+        }
+        for &e in &self.touched {
+            self.best[e as usize] = 0.0;
+        }
+        for &e in &self.seen {
+            self.whole[e as usize] = 0.0;
+        }
+        self.answered.clear();
+        self.touched.clear();
+        self.seen.clear();
+        self.dirty = false;
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Hits in rank order: best score first, ties in FAQ order.
+fn best_first(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry))
+}
+
 fn role_agreement(q: &Analysis, audience: Audience) -> f32 {
     match (q.names_a_role(), q.single_role(), audience) {
         // Names no role: a general entry fits best.

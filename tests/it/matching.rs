@@ -3,7 +3,7 @@
 //! Questions are built from templates, not copied from any question set.
 
 use faqbot::kb::{Audience, Role};
-use faqbot::matcher::Verdict;
+use faqbot::matcher::{Matcher, Verdict};
 
 use crate::shipped;
 
@@ -266,5 +266,37 @@ fn questions_beyond_the_articles_get_silence_even_naming_a_role() {
             let q = t.replace("{}", name);
             assert_eq!(m.ask(&q), Verdict::Silent, "{q:?}");
         }
+    }
+}
+
+/// Scoring reuses per-thread buffers between questions: nothing of one
+/// question, or of one FAQ, may leak into the next. Two FAQs of different
+/// sizes asked in turn on one thread rank exactly as when asked alone.
+#[test]
+fn questions_and_faqs_asked_in_turn_rank_as_when_asked_alone() {
+    let (kb, big) = shipped();
+    let half = faqbot::kb::load_files(
+        std::path::Path::new("faq"),
+        &[(
+            "faq/small.toml".into(),
+            "[[source]]\ntitle = \"A\"\n\n[[entry]]\nid = \"pay\"\nrole = \"ml-engineer\"\n\
+             source = \"A\"\nquestion = \"How much does an ML engineer earn?\"\n\
+             answer = \"Salaries vary with experience.\"\n"
+                .into(),
+        )],
+    )
+    .expect("a small FAQ");
+    let small = Matcher::new(&half);
+    let questions: Vec<String> = TOPICS
+        .iter()
+        .flat_map(|t| [t.replace("{}", DS_NAMES[0]), t.replace("{}", MLE_NAMES[0])])
+        .chain(["hi. what do MLEs earn? and data scientists?".to_owned()])
+        .collect();
+    let alone_big: Vec<_> = questions.iter().map(|q| big.rank(q)).collect();
+    let alone_small: Vec<_> = questions.iter().map(|q| small.rank(q)).collect();
+    for (i, q) in questions.iter().enumerate().rev() {
+        assert_eq!(small.rank(q), alone_small[i], "{q:?} (small FAQ)");
+        assert_eq!(big.rank(q), alone_big[i], "{q:?} (shipped FAQ)");
+        assert!(big.rank(q).iter().all(|h| h.entry < kb.entries().len()));
     }
 }
