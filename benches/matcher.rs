@@ -40,6 +40,10 @@ const QUESTIONS: &[&str] = &[
     "how much does a machine learning engineer earn",
     "wht skils does a data sciencist need",
     "what tools does a carpenter use",
+    // Specific words: in the generated FAQs, made-up topic names that a
+    // few entries in 4,000 share (the three above name words that up to
+    // half of a generated FAQ's entries hold).
+    "how does topic17 relate to topic342 for an ml engineer",
 ];
 
 /// A FAQ of `n` entries whose phrasings draw on a vocabulary of a few
