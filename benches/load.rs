@@ -164,11 +164,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Option<Duration> {
     sorted.get((last as f64 * p).round() as usize).copied()
 }
 
-/// A message the bot posted in a channel.
-fn is_post(r: &Recorded) -> bool {
-    r.method == "POST" && r.path.starts_with("/channels/")
-}
-
 /// The message a post replies to.
 fn replied_to(r: &Recorded) -> Option<MessageId> {
     r.body["message_reference"]["message_id"]
@@ -245,16 +240,8 @@ async fn start_bot(standin: &StandIn, faq_dir: &Path) -> Child {
         .kill_on_drop(true)
         .spawn()
         .expect("the faqbot binary starts");
-    let registration = format!(
-        "/applications/{}/guilds/{}/commands",
-        standin.application_id(),
-        standin.guild().id
-    );
     standin
-        .wait_for_request(
-            |r| r.method == "PUT" && r.path == registration,
-            Duration::from_secs(30),
-        )
+        .wait_for_request(standin.is_registration(), Duration::from_secs(30))
         .await;
     child
 }
@@ -301,7 +288,11 @@ async fn push(standin: &StandIn, plan: &[Planned], rate: Option<u32>) -> Sent {
 
 /// Every message the bot posted in a channel.
 fn posts(standin: &StandIn) -> Vec<Recorded> {
-    standin.requests().into_iter().filter(is_post).collect()
+    standin
+        .requests()
+        .into_iter()
+        .filter(Recorded::is_channel_post)
+        .collect()
 }
 
 /// Waits until `expected` posts arrived (or two minutes passed); returns

@@ -70,18 +70,9 @@ pub(crate) async fn start_configured(
         let _ = stopped.await;
     }));
     standin
-        .wait_for_request(is_registration(standin), WAIT)
+        .wait_for_request(standin.is_registration(), WAIT)
         .await;
     Bot { _stop: stop, task }
-}
-
-pub(crate) fn is_registration(standin: &StandIn) -> impl Fn(&Recorded) -> bool {
-    let path = format!(
-        "/applications/{}/guilds/{}/commands",
-        standin.application_id(),
-        standin.guild().id
-    );
-    move |r| r.method == "PUT" && r.path == path
 }
 
 pub(crate) fn reply_to(message: MessageId) -> impl Fn(&Recorded) -> bool {
@@ -94,7 +85,7 @@ pub(crate) fn reply_to(message: MessageId) -> impl Fn(&Recorded) -> bool {
 }
 
 pub(crate) fn any_message(r: &Recorded) -> bool {
-    r.method == "POST" && r.path.starts_with("/channels/")
+    r.is_channel_post()
 }
 
 pub(crate) fn callback(path: String) -> impl Fn(&Recorded) -> bool {
@@ -137,7 +128,7 @@ async fn registers_exactly_the_command_set_by_bulk_overwrite() {
     let standin = StandIn::start().await;
     let _bot = start(&standin, false).await;
     let reg = standin
-        .wait_for_request(is_registration(&standin), WAIT)
+        .wait_for_request(standin.is_registration(), WAIT)
         .await;
     let names: Vec<&str> = reg
         .body
@@ -547,7 +538,7 @@ async fn the_built_binary_runs_against_the_stand_in_like_an_admin_starts_it() {
         .unwrap();
     let started = Instant::now();
     standin
-        .wait_for_request(is_registration(&standin), WAIT)
+        .wait_for_request(standin.is_registration(), WAIT)
         .await;
     eprintln!(
         "binary start to commands registered: {:?}",
@@ -723,7 +714,7 @@ async fn faq_reload_reports_what_changed_or_the_errors_with_their_place() {
     let faq = faq_copy();
     let _bot = start_with(&standin, false, faq.path(), false).await;
     let reg = standin
-        .wait_for_request(is_registration(&standin), WAIT)
+        .wait_for_request(standin.is_registration(), WAIT)
         .await;
     let reload = reg
         .body

@@ -125,6 +125,13 @@ pub struct Recorded {
     pub invalid: Option<Vec<String>>,
 }
 
+impl Recorded {
+    /// A message the bot posted in a channel (`POST /channels/{id}/...`).
+    pub fn is_channel_post(&self) -> bool {
+        self.method == "POST" && self.path.starts_with("/channels/")
+    }
+}
+
 /// What happened on the gateway, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GatewayRecord {
@@ -549,6 +556,17 @@ impl StandIn {
             .commands
             .get(&(guild, name.to_owned()))
             .map(|&id| CommandId::new(id))
+    }
+
+    /// Matches the bot's bulk registration of its commands in the first
+    /// guild (`PUT /applications/{app}/guilds/{guild}/commands`).
+    pub fn is_registration(&self) -> impl Fn(&Recorded) -> bool {
+        let path = format!(
+            "/applications/{}/guilds/{}/commands",
+            self.application_id(),
+            self.guild().id
+        );
+        move |r| r.method == "PUT" && r.path == path
     }
 
     /// A fresh snowflake, for ids a test makes up.
