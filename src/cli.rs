@@ -35,8 +35,9 @@ pub enum Command {
         /// Print JSON: one object per question.
         #[arg(long)]
         json: bool,
-        /// Show how the question was read and how every entry scored.
-        #[arg(long, conflicts_with = "json")]
+        /// Show how the question was read, each candidate's signals and
+        /// what they add up to; with --json, one object per question.
+        #[arg(long)]
         explain: bool,
     },
     /// Compare the two roles on one aspect, or on all of them.
@@ -95,23 +96,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let mut out = out.lock();
     match cli.command {
         Command::Ask {
-            question: Some(question),
-            explain: true,
-            ..
-        } => {
-            let matcher = Matcher::new(&kb);
-            write!(
-                out,
-                "{}",
-                render::render_explanation_text(
-                    &kb,
-                    &matcher.explain(&question),
-                    matcher.thresholds()
-                )
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Ask { question, json, .. } => ask(&kb, question, json, &mut out),
+            question,
+            json,
+            explain,
+        } => ask(&kb, question, json, explain, &mut out),
         Command::Compare { aspect, json } => {
             let aspects = match compare(&kb, aspect.as_deref()) {
                 Ok(a) => a,
@@ -167,9 +155,13 @@ fn ask(
     kb: &KnowledgeBase,
     question: Option<String>,
     json: bool,
+    explain: bool,
     out: &mut impl Write,
 ) -> Result<ExitCode> {
     let matcher = Matcher::new(kb);
+    let explained = |q: &str| {
+        render::explanation_view(kb, q, &matcher.explain(q), matcher.thresholds())
+    };
     let Some(question) = question else {
         if !json {
             anyhow::bail!("give a question, or use --json to read questions from standard input");
@@ -178,11 +170,28 @@ fn ask(
         // a script can stream a whole question set through one process.
         for line in std::io::stdin().lock().lines() {
             let line = line.context("reading questions from standard input")?;
-            let view = render::ask_view(kb, &line, &matcher.ask(&line));
-            writeln!(out, "{}", serde_json::to_string(&view)?)?;
+            if explain {
+                writeln!(out, "{}", serde_json::to_string(&explained(&line))?)?;
+            } else {
+                let view = render::ask_view(kb, &line, &matcher.ask(&line));
+                writeln!(out, "{}", serde_json::to_string(&view)?)?;
+            }
         }
         return Ok(ExitCode::SUCCESS);
     };
+    if explain {
+        if json {
+            writeln!(out, "{}", serde_json::to_string(&explained(&question))?)?;
+        } else {
+            let x = matcher.explain(&question);
+            write!(
+                out,
+                "{}",
+                render::render_explanation_text(kb, &x, matcher.thresholds())
+            )?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let verdict = matcher.ask(&question);
     let view = render::ask_view(kb, &question, &verdict);
     if json {

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Aspect, Audience, Entry, KnowledgeBase, Location, Role, RoleProfile, Source};
+use super::{
+    Aspect, Audience, Concept, Entry, KnowledgeBase, Location, Phrase, Role, RoleProfile, Source,
+};
 
 /// Discord shows an entry's question as an embed title (256 characters) and
 /// its answer as an embed description (4,096); an aspect side goes in a
@@ -72,6 +74,41 @@ struct RawFile {
     aspect: Vec<Spanned<RawAspect>>,
     #[serde(default)]
     role: Vec<Spanned<RawRole>>,
+    vocabulary: Option<RawVocabulary>,
+    #[serde(default)]
+    concept: Vec<Spanned<RawConcept>>,
+    #[serde(default)]
+    phrase: Vec<Spanned<RawPhrase>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVocabulary {
+    #[serde(default)]
+    stopwords: Vec<Spanned<String>>,
+    #[serde(default)]
+    other_jobs: Vec<Spanned<String>>,
+    #[serde(default)]
+    not_covered: Vec<Spanned<String>>,
+    #[serde(default)]
+    question_words: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConcept {
+    id: Spanned<String>,
+    #[serde(default)]
+    words: Vec<Spanned<String>>,
+    #[serde(default)]
+    names: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhrase {
+    words: Spanned<String>,
+    means: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +150,9 @@ struct RawRole {
     summary: Spanned<String>,
     sets_apart: Spanned<String>,
     source: Spanned<String>,
+    #[serde(default)]
+    names: Vec<Spanned<String>>,
+    colour: Option<Spanned<String>>,
 }
 
 /// Loads every `*.toml` file directly in `dir`, in name order.
@@ -203,6 +243,15 @@ pub fn load_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<KnowledgeBa
         for r in raw.role {
             b.role(f, r);
         }
+        if let Some(v) = raw.vocabulary {
+            b.vocabulary(f, v);
+        }
+        for c in raw.concept {
+            b.concept(f, c);
+        }
+        for p in raw.phrase {
+            b.phrase(f, p);
+        }
     }
     if b.problems.is_empty() && b.kb.entries.is_empty() {
         b.problems.push(Problem {
@@ -263,6 +312,11 @@ struct Builder {
     entry_ids: HashMap<String, Location>,
     aspect_ids: HashMap<String, Location>,
     role_ids: HashMap<Role, Location>,
+    concept_ids: HashMap<String, Location>,
+    /// Where each vocabulary word was first given a meaning, and which:
+    /// a word that is a stopword in one place and a concept in another is
+    /// a contradiction a maintainer must hear about.
+    word_uses: HashMap<String, (Location, String)>,
 }
 
 impl Builder {
@@ -432,13 +486,147 @@ impl Builder {
         let summary = self.text(f, "summary", r.summary, MAX_SIDE);
         let sets_apart = self.text(f, "sets_apart", r.sets_apart, MAX_SIDE);
         let source = self.source_ref(f, r.source);
+        let names = r
+            .names
+            .into_iter()
+            .filter_map(|n| self.word(f, n, &format!("a name of {role}")))
+            .collect();
+        let colour = r.colour.and_then(|c| {
+            let at = f.at(c.span());
+            let text = c.into_inner();
+            let hex = text.trim().strip_prefix('#').unwrap_or(text.trim());
+            match u32::from_str_radix(hex, 16) {
+                Ok(v) if hex.len() == 6 => Some(v),
+                _ => {
+                    self.problem(
+                        at,
+                        format!("colour \"{text}\" is not a #rrggbb colour (like \"#2e86de\")"),
+                    );
+                    None
+                }
+            }
+        });
         self.kb.roles.push(RoleProfile {
             role,
             name,
             summary,
             sets_apart,
             source,
+            names,
+            colour,
         });
+    }
+
+    /// One vocabulary word or phrase: trimmed, lower case, not empty; `use_`
+    /// says what it means, for contradictions.
+    fn word(&mut self, f: &FileCtx, value: Spanned<String>, use_: &str) -> Option<String> {
+        let at = f.at(value.span());
+        let word = value.into_inner().trim().to_owned();
+        if word.is_empty() {
+            self.problem(at, "an empty word".into());
+            return None;
+        }
+        if word.chars().any(char::is_uppercase) {
+            self.problem(
+                at,
+                format!("\"{word}\" has capitals; write vocabulary in lower case, as it is matched"),
+            );
+            return None;
+        }
+        match self.word_uses.get(&word) {
+            Some((first, was)) if was != use_ => {
+                let message =
+                    format!("\"{word}\" is {use_} here but {was} at {first}: give it one meaning");
+                self.problem(at, message);
+            }
+            Some(_) => {}
+            None => {
+                self.word_uses.insert(word.clone(), (at, use_.to_owned()));
+            }
+        }
+        Some(word)
+    }
+
+    fn vocabulary(&mut self, f: &FileCtx, v: RawVocabulary) {
+        for (list, words, use_) in [
+            (0, v.stopwords, "a stopword"),
+            (1, v.other_jobs, "another job"),
+            (2, v.not_covered, "not covered"),
+        ] {
+            for w in words {
+                if let Some(w) = self.word(f, w, use_) {
+                    let voc = &mut self.kb.vocabulary;
+                    match list {
+                        0 => voc.stopwords.push(w),
+                        1 => voc.other_jobs.push(w),
+                        _ => voc.not_covered.push(w),
+                    }
+                }
+            }
+        }
+        // Question words are usually stopwords too ("what"): a list of
+        // their own, outside the one-meaning check.
+        for w in v.question_words {
+            let at = f.at(w.span());
+            let w = w.into_inner().trim().to_lowercase();
+            if w.is_empty() {
+                self.problem(at, "an empty word".into());
+            } else {
+                self.kb.vocabulary.question_words.push(w);
+            }
+        }
+    }
+
+    fn concept(&mut self, f: &FileCtx, raw: Spanned<RawConcept>) {
+        let at = f.at(raw.span());
+        let c = raw.into_inner();
+        let id_at = f.at(c.id.span());
+        let id = c.id.into_inner().trim().to_owned();
+        if !is_kebab(&id) {
+            self.problem(id_at, format!("concept id \"{id}\" is not kebab-case (like \"salary\")"));
+            return;
+        }
+        if let Some(first) = self.concept_ids.get(&id) {
+            let message = format!("duplicate concept id \"{id}\" (first at {first})");
+            self.problem(id_at, message);
+            return;
+        }
+        self.concept_ids.insert(id.clone(), id_at);
+        if c.words.is_empty() && c.names.is_empty() {
+            self.problem(at, format!("concept \"{id}\" has no `words` and no `names`"));
+        }
+        // A word may stand in several concepts ("learning" is a skill and
+        // a study), so its meaning for contradictions is "a concept".
+        let words = c
+            .words
+            .into_iter()
+            .filter_map(|w| self.word(f, w, "a concept word"))
+            .collect();
+        let names = c
+            .names
+            .into_iter()
+            .filter_map(|w| self.word(f, w, "a concept name"))
+            .collect();
+        self.kb.vocabulary.concepts.push(Concept { id, words, names });
+    }
+
+    fn phrase(&mut self, f: &FileCtx, raw: Spanned<RawPhrase>) {
+        let p = raw.into_inner();
+        let at = f.at(p.words.span());
+        let Some(words) = self.word(f, p.words, "a phrase") else {
+            return;
+        };
+        if !words.contains(' ') {
+            self.problem(at, format!("phrase \"{words}\" is one word; a phrase has several"));
+            return;
+        }
+        let means_at = f.at(p.means.span());
+        let means = p.means.into_inner().trim().to_owned();
+        if means.is_empty() || means.contains(char::is_whitespace) {
+            self.problem(means_at, format!("`means` of phrase \"{words}\" must be one word"));
+            return;
+        }
+        self.kb.vocabulary.phrases.push(Phrase { words, means });
     }
 }
 

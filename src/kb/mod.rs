@@ -15,6 +15,7 @@ use serde::Serialize;
 
 pub use load::{load_dir, load_files, LoadError, Problem};
 
+
 /// One of the two careers the bot knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -166,6 +167,49 @@ pub struct RoleProfile {
     /// What sets this role apart from the other one.
     pub sets_apart: String,
     pub source: String,
+    /// How people name the role in a question ("data scientist", "ds"),
+    /// as typed; the matcher reads them through its own tokenizer.
+    #[serde(skip)]
+    pub names: Vec<String>,
+    /// The embed colour of this role's entries, `0xRRGGBB`.
+    #[serde(skip)]
+    pub colour: Option<u32>,
+}
+
+/// Words that mean one thing here: `salary` for "pay", "earn", "comp".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Concept {
+    pub id: String,
+    /// Words read as this concept alone.
+    pub words: Vec<String>,
+    /// Names that keep their own meaning and also count as this concept
+    /// ("docker" is itself and a `tool`).
+    pub names: Vec<String>,
+}
+
+/// A word sequence read as one word: "how much" → `salary`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    /// The words, space-separated, as typed.
+    pub words: String,
+    pub means: String,
+}
+
+/// The matcher's domain vocabulary, from the `[vocabulary]`, `[[concept]]`
+/// and `[[phrase]]` tables of the FAQ folder (and the roles' `names`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vocabulary {
+    /// Words that say nothing about what is asked.
+    pub stopwords: Vec<String>,
+    /// Names of jobs that are not ours.
+    pub other_jobs: Vec<String>,
+    /// Words for what the articles never speak to: silence even with a role.
+    pub not_covered: Vec<String>,
+    /// Words that open a question ("what", "how", "can"): a message
+    /// starting with one reads as a question.
+    pub question_words: Vec<String>,
+    pub concepts: Vec<Concept>,
+    pub phrases: Vec<Phrase>,
 }
 
 /// What changed between two versions of a FAQ, by id.
@@ -224,6 +268,7 @@ pub struct KnowledgeBase {
     entries: Vec<Entry>,
     aspects: Vec<Aspect>,
     roles: Vec<RoleProfile>,
+    vocabulary: Vocabulary,
     dir: PathBuf,
 }
 
@@ -241,6 +286,16 @@ impl KnowledgeBase {
     /// The source articles.
     pub fn sources(&self) -> &[Source] {
         &self.sources
+    }
+
+    /// How people say things here: what the matcher reads questions with.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
+    /// The role profiles, in file order.
+    pub fn roles(&self) -> &[RoleProfile] {
+        &self.roles
     }
 
     /// The folder this FAQ was loaded from.

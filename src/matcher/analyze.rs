@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-use super::lexicon;
-use crate::kb::Role;
+use super::text::tokenize;
+use crate::kb::{Role, RoleProfile, Vocabulary};
 
 /// A token as read, with how sure the speller is of it (1.0: typed as is).
 #[derive(Debug, Clone)]
@@ -67,54 +67,93 @@ impl Analysis {
     }
 }
 
-/// The vocabulary of [`lexicon`], indexed for lookups.
+/// The FAQ's [`Vocabulary`] and role names, indexed for lookups.
 pub struct Lexicon {
     stemmer: Stemmer,
-    stop: HashSet<&'static str>,
-    groups: HashMap<&'static str, Vec<&'static str>>,
-    named: HashMap<&'static str, &'static str>,
-    other_jobs: HashSet<&'static str>,
-    out_of_scope: HashSet<&'static str>,
+    stop: HashSet<String>,
+    /// Word → the concepts it stands for alone.
+    groups: HashMap<String, Vec<String>>,
+    /// Name → the concepts it also counts as (it keeps its own name too).
+    named: HashMap<String, Vec<String>>,
+    other_jobs: HashSet<String>,
+    out_of_scope: HashSet<String>,
+    /// Token sequences read as one token, longest first.
+    phrases: Vec<(Vec<String>, String)>,
+    /// Token sequences naming a role, read after the phrases.
+    role_names: Vec<(Role, Vec<String>)>,
+    /// The same names as typed (before phrases), with the role's display
+    /// name, longest first: for [`Lexicon::canonical`].
+    role_surfaces: Vec<(Vec<String>, String)>,
 }
 
 impl Lexicon {
-    pub fn new() -> Lexicon {
-        let mut groups: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
-        for (concept, words) in lexicon::SYNONYMS {
-            for w in *words {
-                groups.entry(w).or_default().push(concept);
+    /// Indexes the vocabulary of a FAQ folder: its `[vocabulary]`,
+    /// `[[concept]]` and `[[phrase]]` tables and its roles' `names`.
+    pub fn new(vocabulary: &Vocabulary, roles: &[RoleProfile]) -> Lexicon {
+        let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+        let mut named: HashMap<String, Vec<String>> = HashMap::new();
+        for c in &vocabulary.concepts {
+            for w in &c.words {
+                groups.entry(w.clone()).or_default().push(c.id.clone());
+            }
+            for w in &c.names {
+                named.entry(w.clone()).or_default().push(c.id.clone());
             }
         }
-        let mut named = HashMap::new();
-        for (category, words) in lexicon::NAMED {
-            for w in *words {
-                named.insert(*w, *category);
-            }
-        }
-        Lexicon {
+        // Phrases are typed text; read them with the tokenizer questions go
+        // through, so "power bi" meets what a question's "Power-BI" becomes.
+        let mut phrases: Vec<(Vec<String>, String)> = vocabulary
+            .phrases
+            .iter()
+            .map(|p| (tokenize(&p.words), p.means.clone()))
+            .filter(|(words, _)| words.len() > 1)
+            .collect();
+        phrases.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+        let mut lexicon = Lexicon {
             stemmer: Stemmer::create(Algorithm::English),
-            stop: lexicon::STOPWORDS.iter().copied().collect(),
+            stop: vocabulary.stopwords.iter().cloned().collect(),
             groups,
             named,
-            other_jobs: lexicon::OTHER_JOBS.iter().copied().collect(),
-            out_of_scope: lexicon::OUT_OF_SCOPE.iter().copied().collect(),
-        }
+            other_jobs: vocabulary.other_jobs.iter().cloned().collect(),
+            out_of_scope: vocabulary.not_covered.iter().cloned().collect(),
+            phrases,
+            role_names: Vec::new(),
+            role_surfaces: Vec::new(),
+        };
+        let mut role_surfaces: Vec<(Vec<String>, String)> = roles
+            .iter()
+            .flat_map(|r| r.names.iter().map(move |n| (tokenize(n), r.name.to_lowercase())))
+            .filter(|(words, _)| !words.is_empty())
+            .collect();
+        role_surfaces.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+        lexicon.role_surfaces = role_surfaces;
+        // A role's name goes through the phrases too: "machine learning
+        // engineer" is matched as the tokens a question's would become.
+        let mut role_names: Vec<(Role, Vec<String>)> = roles
+            .iter()
+            .flat_map(|r| r.names.iter().map(move |n| (r.role, n)))
+            .map(|(role, name)| {
+                let tokens = lexicon.rewrite_phrases(&sure_tokens(tokenize(name)));
+                (role, tokens.into_iter().map(|t| t.text).collect::<Vec<_>>())
+            })
+            .filter(|(_, words)| !words.is_empty())
+            .collect();
+        role_names.sort_by_key(|(_, words)| std::cmp::Reverse(words.len()));
+        lexicon.role_names = role_names;
+        lexicon
     }
 
     /// Every word the lexicon itself knows, for the speller.
-    pub fn words(&self) -> impl Iterator<Item = &'static str> + '_ {
-        let phrase_words = lexicon::PHRASES.iter().flat_map(|(p, _)| p.iter().copied());
-        let role_words = lexicon::DATA_SCIENTIST
-            .iter()
-            .chain(lexicon::ML_ENGINEER)
-            .flat_map(|p| p.iter().copied());
+    pub fn words(&self) -> impl Iterator<Item = &str> + '_ {
+        let phrase_words = self.phrases.iter().flat_map(|(p, _)| p.iter());
+        let role_words = self.role_names.iter().flat_map(|(_, p)| p.iter());
         self.stop
             .iter()
-            .copied()
-            .chain(self.groups.keys().copied())
-            .chain(self.named.keys().copied())
+            .chain(self.groups.keys())
+            .chain(self.named.keys())
             .chain(phrase_words)
             .chain(role_words)
+            .map(String::as_str)
     }
 
     /// Is this word one of another job's names (`pilots` → yes) or
@@ -137,18 +176,50 @@ impl Lexicon {
         format!("w:{}", self.stemmer.stem(word))
     }
 
+    /// Tokens (typos corrected) → the text the semantic model reads: each
+    /// name of a role spelled out as the role's name, so "mle pay" reads as
+    /// "machine learning engineer pay", which the model knows; or, with
+    /// `drop_roles`, left out, so that only the topic is compared ("pay"):
+    /// the roles are matched by name, and in an embedding they outweigh
+    /// the topic.
+    pub fn canonical(&self, tokens: &[Token], drop_roles: bool) -> String {
+        let mut out = String::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let hit = self.role_surfaces.iter().find(|(name, _)| {
+                name.len() <= tokens.len() - i
+                    && name.iter().zip(&tokens[i..]).all(|(w, t)| {
+                        t.text == *w || t.text.strip_suffix('s') == Some(w.as_str())
+                    })
+            });
+            let (word, len) = match hit {
+                Some((_, _)) if drop_roles => ("", hit.map_or(1, |(n, _)| n.len())),
+                Some((name, display)) => (display.as_str(), name.len()),
+                None => (tokens[i].text.as_str(), 1),
+            };
+            if !word.is_empty() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+            i += len;
+        }
+        out
+    }
+
     /// Tokens → [`Analysis`].
     pub fn analyze(&self, tokens: &[Token]) -> Analysis {
-        let tokens = rewrite_phrases(tokens);
+        let tokens = self.rewrite_phrases(tokens);
         let mut out = Analysis::default();
         let mut rest = Vec::with_capacity(tokens.len());
         let mut i = 0;
         while i < tokens.len() {
-            if let Some(n) = match_any(&tokens[i..], lexicon::ML_ENGINEER) {
-                out.ml_engineer = true;
-                i += n;
-            } else if let Some(n) = match_any(&tokens[i..], lexicon::DATA_SCIENTIST) {
-                out.data_scientist = true;
+            if let Some((role, n)) = self.role_at(&tokens[i..]) {
+                match role {
+                    Role::DataScientist => out.data_scientist = true,
+                    Role::MlEngineer => out.ml_engineer = true,
+                }
                 i += n;
             } else {
                 rest.push(tokens[i].clone());
@@ -170,12 +241,14 @@ impl Lexicon {
                 out.scope = Scope::Outside;
                 continue;
             }
-            if let Some(category) = self.named.get(word) {
-                add((*category).to_owned(), t.sure);
+            if let Some(concepts) = self.named.get(word) {
+                for c in concepts {
+                    add(c.clone(), t.sure);
+                }
                 add(format!("w:{word}"), t.sure);
             } else if let Some(concepts) = self.groups.get(word) {
                 for c in concepts {
-                    add((*c).to_owned(), t.sure);
+                    add(c.clone(), t.sure);
                 }
             } else if self.stop.contains(word) || is_number(word) || word.chars().count() == 1 {
                 // (a lone letter that is not a name, like R, is a stray key)
@@ -189,47 +262,56 @@ impl Lexicon {
     }
 }
 
-/// `["how", "much"]` → `["salary"]`, as [`lexicon::PHRASES`] says.
-fn rewrite_phrases(tokens: &[Token]) -> Vec<Token> {
-    let mut out = Vec::with_capacity(tokens.len());
-    let mut i = 0;
-    'next: while i < tokens.len() {
-        for (phrase, to) in lexicon::PHRASES {
-            let end = i + phrase.len();
-            if end <= tokens.len()
-                && tokens[i..end]
-                    .iter()
-                    .zip(phrase.iter())
-                    .all(|(t, p)| t.text == *p)
-            {
-                let sure = tokens[i..end].iter().map(|t| t.sure).fold(1.0, f32::min);
-                out.push(Token {
-                    text: (*to).to_owned(),
-                    sure,
-                });
-                i = end;
-                continue 'next;
+impl Lexicon {
+    /// `["how", "much"]` → `["salary"]`, as the `[[phrase]]` tables say;
+    /// the longest phrase wins where several start at one token.
+    fn rewrite_phrases(&self, tokens: &[Token]) -> Vec<Token> {
+        let mut out = Vec::with_capacity(tokens.len());
+        let mut i = 0;
+        'next: while i < tokens.len() {
+            for (phrase, to) in &self.phrases {
+                let end = i + phrase.len();
+                if end <= tokens.len()
+                    && tokens[i..end]
+                        .iter()
+                        .zip(phrase.iter())
+                        .all(|(t, p)| t.text == *p)
+                {
+                    let sure = tokens[i..end].iter().map(|t| t.sure).fold(1.0, f32::min);
+                    out.push(Token {
+                        text: to.clone(),
+                        sure,
+                    });
+                    i = end;
+                    continue 'next;
+                }
             }
+            out.push(tokens[i].clone());
+            i += 1;
         }
-        out.push(tokens[i].clone());
-        i += 1;
+        out
     }
-    out
+
+    /// The role whose longest name starts `tokens`, and how many tokens
+    /// that name covers; a plural `s` on any token is ignored.
+    fn role_at(&self, tokens: &[Token]) -> Option<(Role, usize)> {
+        // `role_names` is sorted longest first: the first fit is the longest.
+        self.role_names.iter().find_map(|(role, name)| {
+            let fits = name.len() <= tokens.len()
+                && name
+                    .iter()
+                    .zip(tokens)
+                    .all(|(w, t)| t.text == *w || t.text.strip_suffix('s') == Some(w.as_str()));
+            fits.then_some((*role, name.len()))
+        })
+    }
 }
 
-/// How many tokens the longest of `patterns` covers at the start of
-/// `tokens`, a plural `s` on any token ignored.
-fn match_any(tokens: &[Token], patterns: &[&[&str]]) -> Option<usize> {
-    patterns
-        .iter()
-        .filter(|p| {
-            p.len() <= tokens.len()
-                && p.iter()
-                    .zip(tokens)
-                    .all(|(w, t)| t.text == *w || t.text.strip_suffix('s') == Some(w))
-        })
-        .map(|p| p.len())
-        .max()
+fn sure_tokens(words: Vec<String>) -> Vec<Token> {
+    words
+        .into_iter()
+        .map(|text| Token { text, sure: 1.0 })
+        .collect()
 }
 
 fn is_number(word: &str) -> bool {
@@ -240,14 +322,19 @@ fn is_number(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matcher::text::tokenize;
+
+    /// The shipped vocabulary, read once per test binary.
+    fn lexicon() -> &'static Lexicon {
+        static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+        LEXICON.get_or_init(|| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+            let kb = crate::kb::load_dir(&dir).expect("the shipped FAQ loads");
+            Lexicon::new(kb.vocabulary(), kb.roles())
+        })
+    }
 
     fn analyze(text: &str) -> Analysis {
-        let tokens: Vec<Token> = tokenize(text)
-            .into_iter()
-            .map(|text| Token { text, sure: 1.0 })
-            .collect();
-        Lexicon::new().analyze(&tokens)
+        lexicon().analyze(&sure_tokens(tokenize(text)))
     }
 
     fn keys(a: &Analysis) -> Vec<&str> {

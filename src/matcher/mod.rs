@@ -18,8 +18,9 @@
 //! Must not: log, print, or read anything but the knowledge base handed in.
 
 mod analyze;
+mod decide;
 mod fuzzy;
-mod lexicon;
+mod semantic;
 mod text;
 
 use std::collections::HashMap;
@@ -28,7 +29,9 @@ use std::ops::Range;
 use crate::kb::{Audience, KnowledgeBase, Role};
 pub use analyze::Scope;
 use analyze::{Analysis, Lexicon, Token};
+pub use decide::{Decision, Signals};
 use fuzzy::Speller;
+use semantic::Vectors;
 
 /// Only this many characters of a question are read (see [`text`]).
 pub use text::MAX_CHARS;
@@ -59,16 +62,19 @@ pub struct Thresholds {
 }
 
 impl Default for Thresholds {
-    /// Calibrated on the project's own question set (`tests/it/questions.toml`).
+    /// The probabilities chosen on the validation split, from
+    /// `model/decision.toml`.
     fn default() -> Thresholds {
+        let d = Decision::shipped();
         Thresholds {
-            answer: 0.6,
-            suggest: 0.4,
+            answer: d.answer,
+            suggest: d.suggest,
         }
     }
 }
 
-/// One entry found for a question, with its score in [0, 1].
+/// One entry found for a question, with its score in (0, 1): the
+/// probability that its answer is right.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hit {
     /// Index into [`KnowledgeBase::entries`].
@@ -117,7 +123,21 @@ pub struct Explanation {
     /// Its concepts: key, weight (`None`: unknown to the FAQ), certainty.
     pub terms: Vec<(String, Option<f32>, f32)>,
     pub hits: Vec<Hit>,
+    /// The candidates behind `hits`, in the same order, with their signals.
+    pub candidates: Vec<Candidate>,
 }
+
+/// One entry considered for a question: its signals and the probability
+/// the decision model gives them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    pub entry: usize,
+    pub signals: Signals,
+    pub probability: f32,
+}
+
+/// Entries taken as candidates from each of the two scorers.
+const CANDIDATES_PER_SIGNAL: usize = 5;
 
 /// Suggestions offered at most.
 pub const MAX_SUGGESTIONS: usize = 3;
@@ -149,12 +169,24 @@ pub struct Matcher {
     choices: Vec<(u32, String)>,
     unknown_weight: f32,
     thresholds: Thresholds,
+    /// One vector per phrasing, in `phrasings` order: as written, and with
+    /// the role names left out (the topic alone).
+    phrasing_vectors: Vectors,
+    phrasing_topics: Vectors,
+    /// One vector per entry: the mean of its phrasings'.
+    centroids: Vectors,
+    /// One vector per answer sentence, and each entry's range of them.
+    answer_vectors: Vectors,
+    entry_answers: Vec<Range<u32>>,
+    /// Per entry: every concept of its answer, sorted.
+    answer_concepts: Vec<Vec<u32>>,
+    question_words: std::collections::HashSet<String>,
 }
 
 impl Matcher {
     /// Indexes `kb` with the default [`Thresholds`].
     pub fn new(kb: &KnowledgeBase) -> Matcher {
-        let lexicon = Lexicon::new();
+        let lexicon = Lexicon::new(kb.vocabulary(), kb.roles());
         let mut words: Vec<String> = lexicon.words().map(str::to_owned).collect();
         let mut concepts: HashMap<String, u32> = HashMap::new();
         let mut intern = |key: &str| -> u32 {
@@ -164,6 +196,7 @@ impl Matcher {
         let mut phrasings = Vec::new();
         let mut phrasing_terms: Vec<Vec<u32>> = Vec::new();
         let mut answer_terms: Vec<Vec<u32>> = Vec::new();
+        let mut answer_concepts: Vec<Vec<u32>> = Vec::new();
         let mut entry_phrasings = Vec::new();
         let mut choices = Vec::new();
         for (e, entry) in kb.entries().iter().enumerate() {
@@ -187,16 +220,17 @@ impl Matcher {
                 choices.push((e as u32, text.clone()));
             }
             entry_phrasings.push(start..phrasings.len() as u32);
-            let tokens = text::tokenize(&entry.answer);
+            let tokens = text::tokenize_all(&entry.answer);
             words.extend(tokens.iter().cloned());
-            let answer: Vec<u32> = lexicon
+            let mut all: Vec<u32> = lexicon
                 .analyze(&sure_tokens(tokens))
                 .terms
                 .iter()
                 .map(|t| intern(&t.key))
-                .filter(|c| !seen.contains(c))
                 .collect();
-            answer_terms.push(answer);
+            answer_terms.push(all.iter().copied().filter(|c| !seen.contains(c)).collect());
+            all.sort_unstable();
+            answer_concepts.push(all);
         }
         // Rarity over entries: a concept in every entry says little.
         let n = kb.entries().len() as f32;
@@ -230,6 +264,26 @@ impl Matcher {
             }
         }
         let in_entries = entries_by_concept(&phrasing_terms, &entry_phrasings, concepts.len());
+        let read = |t: &str, drop_roles: bool| {
+            lexicon.canonical(&sure_tokens(text::tokenize_all(t)), drop_roles)
+        };
+        let phrasing_vectors = Vectors::encode(choices.iter().map(|(_, t)| read(t, false)));
+        let phrasing_topics = Vectors::encode(choices.iter().map(|(_, t)| read(t, true)));
+        let centroids = Vectors::means(
+            &phrasing_vectors,
+            entry_phrasings.iter().map(|r| r.start as usize..r.end as usize),
+        );
+        let mut entry_answers = Vec::with_capacity(kb.entries().len());
+        let mut next = 0_u32;
+        let answer_vectors = Vectors::encode(kb.entries().iter().flat_map(|entry| {
+            let sentences = answer_sentences(&entry.answer);
+            entry_answers.push(next..next + sentences.len() as u32);
+            next += sentences.len() as u32;
+            sentences
+                .into_iter()
+                .map(|s| read(s, false))
+                .collect::<Vec<_>>()
+        }));
         let mut in_answers = vec![Vec::new(); concepts.len()];
         for (e, terms) in answer_terms.iter().enumerate() {
             for &c in terms {
@@ -251,6 +305,13 @@ impl Matcher {
             choices,
             unknown_weight: (1.0 + (n + 0.5) / 0.5).ln(),
             thresholds: Thresholds::default(),
+            phrasing_vectors,
+            phrasing_topics,
+            centroids,
+            answer_vectors,
+            entry_answers,
+            answer_concepts,
+            question_words: kb.vocabulary().question_words.iter().cloned().collect(),
         }
     }
 
@@ -270,7 +331,7 @@ impl Matcher {
     /// `Verdict::Silent`.
     pub fn ask(&self, question: &str) -> Verdict {
         let t = self.thresholds;
-        let hits = self.top(question, t.suggest.min(t.answer), MAX_SUGGESTIONS + 1);
+        let hits = self.rank(question);
         match hits.first() {
             Some(best) if best.score >= t.answer => Verdict::Answer {
                 hit: *best,
@@ -314,36 +375,179 @@ impl Matcher {
                 })
                 .collect(),
             hits: self.rank(question),
+            candidates: self.candidates(question),
         }
     }
 
-    /// Every entry with a score above zero, best first (ties: FAQ order).
-    ///
-    /// A message of several sentences is also scored sentence by sentence
-    /// (each entry keeps its best score), so that one clear question in a
-    /// long, chatty message is found. A sentence naming no role takes the
-    /// message's roles, and its mention of another job: "I'm a nurse. How
-    /// much do they earn?" stays silent.
+    /// The candidate entries, best first (ties: FAQ order), each with the
+    /// probability that its answer is right.
     pub fn rank(&self, question: &str) -> Vec<Hit> {
-        let mut hits = self.scored(question, 0.0);
-        hits.sort_by(best_first);
-        hits
+        self.candidates(question)
+            .into_iter()
+            .map(|c| Hit {
+                entry: c.entry,
+                score: c.probability,
+            })
+            .collect()
     }
 
-    /// The best `k` entries scoring at least `floor`, best first: what
-    /// [`Matcher::rank`] would start with, by a partial sort, so a question
-    /// that touches most of a large FAQ does not pay for sorting all of it.
-    fn top(&self, question: &str, floor: f32, k: usize) -> Vec<Hit> {
-        let mut hits = self.scored(question, floor);
-        if k == 0 {
-            return Vec::new();
+    /// The entries the lexical and the semantic scorer each rank highest,
+    /// with their [`Signals`] and probabilities, best first.
+    ///
+    /// A message that names another job, or something the articles never
+    /// cover, is not silenced outright: "I'm a teacher, what does a data
+    /// scientist do?" tells a story around a question the FAQ answers.
+    /// Those readings are signals with strongly negative weights, and the
+    /// lexical score of a sentence that has them is zero, so "what do
+    /// pilots earn" and "data scientist salary in euros" stay silent.
+    pub fn candidates(&self, question: &str) -> Vec<Candidate> {
+        let whole = self.analyze_question(question);
+        let entries = self.audiences.len();
+        let mut lex = vec![0.0_f32; entries];
+        for h in self.scored(question, 0.0) {
+            lex[h.entry] = h.score;
         }
-        if hits.len() > k {
-            hits.select_nth_unstable_by(k - 1, best_first);
-            hits.truncate(k);
+        let queries = self.semantic_queries(question);
+        let sem = &self.phrasing_similarity(&queries, entries);
+        let mut picked: Vec<usize> = top_indices(&lex, CANDIDATES_PER_SIGNAL)
+            .into_iter()
+            .filter(|&e| lex[e] > 0.0)
+            .chain(top_indices(sem, CANDIDATES_PER_SIGNAL))
+            .collect();
+        picked.sort_unstable();
+        picked.dedup();
+        let known_terms: Vec<(u32, f32)> = whole
+            .terms
+            .iter()
+            .filter_map(|t| self.concepts.get(&t.key).map(|&c| (c, t.sure)))
+            .collect();
+        let known = known_terms.len();
+        let known_weight: f32 = known_terms
+            .iter()
+            .map(|&(c, sure)| self.idf[c as usize] * sure)
+            .sum();
+        // Share of the question's known weight that the entry's answer holds.
+        let lex_answer = |e: usize| {
+            if known_weight == 0.0 {
+                return 0.0;
+            }
+            let held: f32 = known_terms
+                .iter()
+                .filter(|(c, _)| self.answer_concepts[e].binary_search(c).is_ok())
+                .map(|&(c, sure)| self.idf[c as usize] * sure)
+                .sum();
+            held / known_weight
+        };
+        let unknown = if whole.terms.is_empty() {
+            0.0
+        } else {
+            (whole.terms.len() - known) as f32 / whole.terms.len() as f32
+        };
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        let mut signals: Vec<Signals> = picked
+            .iter()
+            .map(|&e| {
+                let role_fit = role_agreement(&whole, self.audiences[e]);
+                let (sem_topic, sem_centroid, sem_answer) = self.entry_similarity(&queries, e);
+                Signals {
+                    lex: lex[e],
+                    lex_answer: lex_answer(e),
+                    sem: sem[e],
+                    sem_topic,
+                    sem_centroid,
+                    sem_answer,
+                    role_fit,
+                    wrong_role: flag(whole.single_role().is_some() && role_fit < 0.5),
+                    unknown,
+                    names_role: flag(whole.names_a_role()),
+                    other_job: flag(whole.scope == Scope::OtherJob && whole.names_a_role()),
+                    other_job_only: flag(whole.scope == Scope::OtherJob && !whole.names_a_role()),
+                    outside: flag(whole.scope == Scope::Outside),
+                    questionish: flag(self.reads_as_question(question)),
+                    terms: known.min(6) as f32 / 6.0,
+                    ..Signals::default()
+                }
+            })
+            .collect();
+        Signals::set_margins(&mut signals);
+        let decision = Decision::shipped();
+        let mut out: Vec<Candidate> = picked
+            .into_iter()
+            .zip(signals)
+            .map(|(entry, signals)| Candidate {
+                entry,
+                signals,
+                probability: decision.probability(&signals),
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.probability
+                .total_cmp(&a.probability)
+                .then(a.entry.cmp(&b.entry))
+        });
+        out
+    }
+
+    /// The question's texts for the semantic model: the whole message and,
+    /// for a long one, each sentence; each as read (role names spelled
+    /// out) and as its topic (role names left out).
+    fn semantic_queries(&self, question: &str) -> Vec<(Vec<f32>, Vec<f32>)> {
+        let bounded: String = question.chars().take(MAX_CHARS).collect();
+        let mut texts = vec![bounded.as_str()];
+        let sentences = text::sentences(&bounded);
+        if sentences.len() > 1 {
+            texts.extend(sentences);
         }
-        hits.sort_by(best_first);
-        hits
+        texts
+            .into_iter()
+            .map(|t| {
+                let tokens = self.read_tokens(t);
+                (
+                    semantic::encode(&self.lexicon.canonical(&tokens, false)),
+                    semantic::encode(&self.lexicon.canonical(&tokens, true)),
+                )
+            })
+            .collect()
+    }
+
+    /// Per entry: the best similarity of any query to any of its phrasings.
+    /// The one semantic pass over the whole FAQ; the other signals are
+    /// computed for candidates only.
+    fn phrasing_similarity(&self, queries: &[(Vec<f32>, Vec<f32>)], entries: usize) -> Vec<f32> {
+        let mut sem = vec![0.0_f32; entries];
+        for (q, _) in queries {
+            for (p, phrasing) in self.phrasings.iter().enumerate() {
+                let e = phrasing.entry as usize;
+                sem[e] = sem[e].max(self.phrasing_vectors.similarity(p, q));
+            }
+        }
+        sem
+    }
+
+    /// One candidate's other semantic signals: (topic, centroid, answer).
+    fn entry_similarity(&self, queries: &[(Vec<f32>, Vec<f32>)], e: usize) -> (f32, f32, f32) {
+        let (mut topic, mut centroid, mut answer) = (0.0_f32, 0.0_f32, 0.0_f32);
+        let phrasings = self.entry_phrasings[e].clone();
+        let answers = self.entry_answers[e].clone();
+        for (q, t) in queries {
+            for p in phrasings.clone() {
+                topic = topic.max(self.phrasing_topics.similarity(p as usize, t));
+            }
+            centroid = centroid.max(self.centroids.similarity(e, q));
+            for i in answers.clone() {
+                answer = answer.max(self.answer_vectors.similarity(i as usize, q));
+            }
+        }
+        (topic, centroid, answer)
+    }
+
+    /// A `?`, or a first word that opens a question (the vocabulary's
+    /// `question_words`): "what do MLEs earn" → true.
+    pub fn reads_as_question(&self, text: &str) -> bool {
+        text.contains('?')
+            || text::tokenize(text)
+                .first()
+                .is_some_and(|w| self.question_words.contains(w))
     }
 
     /// Every entry scoring above zero and at least `floor`, in no order.
@@ -568,8 +772,10 @@ impl Matcher {
             }
             return out;
         }
-        for hit in self.top(typed, self.thresholds.suggest, limit) {
-            push(hit.entry, &mut out);
+        for hit in self.rank(typed) {
+            if hit.score >= self.thresholds.suggest {
+                push(hit.entry, &mut out);
+            }
         }
         let typed: String = typed.chars().take(text::MAX_CHARS).collect();
         for (i, _) in fuzzy::complete(&typed, self.choices.iter().map(|(_, t)| t.as_str())) {
@@ -579,7 +785,12 @@ impl Matcher {
     }
 
     fn analyze_question(&self, question: &str) -> Analysis {
-        let tokens: Vec<Token> = text::tokenize(question)
+        self.lexicon.analyze(&self.read_tokens(question))
+    }
+
+    /// Surface tokens with typos corrected against the FAQ's vocabulary.
+    fn read_tokens(&self, question: &str) -> Vec<Token> {
+        text::tokenize(question)
             .into_iter()
             .map(|word| {
                 if self.speller.is_known(&word) || self.lexicon.is_flagged(&word) {
@@ -596,8 +807,14 @@ impl Matcher {
                     },
                 }
             })
-            .collect();
-        self.lexicon.analyze(&tokens)
+            .collect()
+    }
+
+    /// The text the semantic model reads for a question: typos corrected,
+    /// role names spelled out ([`Lexicon::canonical`]).
+    #[cfg(test)]
+    fn canonical(&self, question: &str) -> String {
+        self.lexicon.canonical(&self.read_tokens(question), false)
     }
 }
 
@@ -621,6 +838,29 @@ fn entries_by_concept(
         }
     }
     in_entries
+}
+
+/// The indices of the `k` largest values, largest first (ties: lower index).
+fn top_indices(values: &[f32], k: usize) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..values.len()).collect();
+    let by_value = |a: &usize, b: &usize| values[*b].total_cmp(&values[*a]).then(a.cmp(b));
+    if idx.len() > k && k > 0 {
+        idx.select_nth_unstable_by(k - 1, by_value);
+        idx.truncate(k);
+    }
+    idx.sort_by(by_value);
+    idx.truncate(k);
+    idx
+}
+
+/// An answer's sentences, for the semantic index: each fact of a long
+/// answer can then be found on its own.
+fn answer_sentences(answer: &str) -> Vec<&str> {
+    answer
+        .split_inclusive(['.', '?', '!', '\n'])
+        .map(str::trim)
+        .filter(|s| s.split_whitespace().count() >= 3)
+        .collect()
 }
 
 fn sure_tokens(words: Vec<String>) -> Vec<Token> {

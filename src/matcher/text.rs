@@ -15,7 +15,15 @@ pub const MAX_TOKENS: usize = 64;
 /// "engineer", "cpp", "pay"]`.
 pub fn tokenize(text: &str) -> Vec<String> {
     let bounded: String = text.chars().take(MAX_CHARS).collect();
-    let folded: String = strip_markup(&bounded)
+    let mut tokens = tokenize_all(&bounded);
+    tokens.truncate(MAX_TOKENS);
+    tokens
+}
+
+/// [`tokenize`] without its bounds, for the FAQ's own text: an answer's
+/// last sentence must be as findable as its first.
+pub fn tokenize_all(text: &str) -> Vec<String> {
+    let folded: String = strip_markup(text)
         .chars()
         .nfkd()
         .filter(|c| !is_combining_mark(*c))
@@ -35,7 +43,7 @@ pub fn tokenize(text: &str) -> Vec<String> {
     let mut tokens = Vec::new();
     for word in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
         for token in expand_contraction(word) {
-            if !token.is_empty() && tokens.len() < MAX_TOKENS {
+            if !token.is_empty() {
                 tokens.push(token);
             }
         }

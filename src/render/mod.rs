@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::compare::Profile;
 use crate::kb::{Aspect, Entry, KnowledgeBase};
-use crate::matcher::{Explanation, Hit, Scope, Thresholds, Verdict};
+use crate::matcher::{Decision, Explanation, Hit, Scope, Signals, Thresholds, Verdict};
 
 /// The answer to one question, as `faqbot ask --json` prints it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -50,6 +50,72 @@ pub struct AspectView {
     pub data_scientist: String,
     pub ml_engineer: String,
     pub source: String,
+}
+
+/// How a question was read and decided, as `faqbot ask --explain --json`
+/// prints it: what `scripts/fit_decision.py` fits the decision model on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExplanationView {
+    pub query: String,
+    pub roles: Vec<&'static str>,
+    /// `ours`, `other-job` or `outside`.
+    pub scope: &'static str,
+    pub thresholds: ThresholdsView,
+    /// Best first; `hits` of the explanation with their signals.
+    pub candidates: Vec<CandidateView>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ThresholdsView {
+    pub answer: f32,
+    pub suggest: f32,
+}
+
+/// One candidate entry: each signal's value and its contribution to the
+/// log-odds, in the order of [`Signals::NAMES`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CandidateView {
+    pub id: String,
+    pub probability: f32,
+    pub signals: Vec<(&'static str, f32)>,
+    pub contributions: Vec<(&'static str, f32)>,
+}
+
+/// `Explanation` → its JSON view. Values are not rounded: the fit script
+/// reads them.
+pub fn explanation_view(
+    kb: &KnowledgeBase,
+    query: &str,
+    x: &Explanation,
+    t: Thresholds,
+) -> ExplanationView {
+    let decision = Decision::shipped();
+    ExplanationView {
+        query: query.to_owned(),
+        roles: x.roles.iter().map(|r| r.id()).collect(),
+        scope: match x.scope {
+            Scope::Ours => "ours",
+            Scope::OtherJob => "other-job",
+            Scope::Outside => "outside",
+        },
+        thresholds: ThresholdsView {
+            answer: t.answer,
+            suggest: t.suggest,
+        },
+        candidates: x
+            .candidates
+            .iter()
+            .map(|c| CandidateView {
+                id: kb.entries()[c.entry].id.clone(),
+                probability: c.probability,
+                signals: Signals::NAMES.into_iter().zip(c.signals.values()).collect(),
+                contributions: Signals::NAMES
+                    .into_iter()
+                    .zip(decision.contributions(&c.signals))
+                    .collect(),
+            })
+            .collect(),
+    }
 }
 
 /// Scores are shown to two decimals: more digits are noise to a reader and
@@ -209,9 +275,25 @@ pub fn render_explanation_text(kb: &KnowledgeBase, x: &Explanation, t: Threshold
         "\nthresholds: answer {:.2}, suggest {:.2}",
         t.answer, t.suggest
     );
-    for h in x.hits.iter().take(8) {
-        let e = &kb.entries()[h.entry];
-        let _ = writeln!(out, "  {:.3}  {:<28} {}", h.score, e.id, e.question);
+    let decision = Decision::shipped();
+    let _ = writeln!(out, "candidates (probability; signal = value -> log-odds):");
+    for c in x.candidates.iter().take(6) {
+        let e = &kb.entries()[c.entry];
+        let _ = writeln!(out, "  {:.3}  {:<28} {}", c.probability, e.id, e.question);
+        let _ = write!(out, "         bias {:+.2}", decision.bias);
+        for ((name, v), w) in Signals::NAMES
+            .iter()
+            .zip(c.signals.values())
+            .zip(decision.contributions(&c.signals))
+        {
+            if v != 0.0 {
+                let _ = write!(out, ", {name} {v:.2} -> {w:+.2}");
+            }
+        }
+        out.push('\n');
+    }
+    if x.candidates.is_empty() {
+        out.push_str("  none: the question is outside what the FAQ covers\n");
     }
     out
 }

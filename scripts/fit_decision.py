@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Fit faqbot's decision model (model/decision.toml) on labeled questions.
+
+    cargo build --release && python3 scripts/fit_decision.py
+
+1. Streams every question of tests/questions/train/ and validation/ through
+   `faqbot ask --explain --json`, which prints each candidate entry's
+   signals (lexical score, semantic similarities, margins, role fit, ...).
+2. Labels a candidate right when its answer passes the question's `expect`
+   groups (the rule of grade.py); every candidate of a must-abstain
+   question is wrong.
+3. Fits a logistic regression on the train split (L2, C chosen on
+   validation), then picks the answer threshold that scores best on the
+   validation split, and the suggestion threshold below it.
+4. Writes model/decision.toml. The test split is never read here.
+
+Run by hand, never by CI; needs numpy and scikit-learn from PyPI. Feature
+values come from the binary, so rebuild it first. Writing a fresh
+decision.toml changes the binary's own output, so run the script twice when
+the signals changed: the candidates and their signals do not depend on the
+weights, only the ranking does, and the fit reads the signals alone.
+"""
+import glob
+import json
+import pathlib
+import subprocess
+import sys
+import tomllib
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BIN = ROOT / "target" / "release" / "faqbot"
+
+
+def load_answers():
+    answers = {}
+    for f in sorted((ROOT / "faq").glob("*.toml")):
+        for e in tomllib.loads(f.read_text()).get("entry", []):
+            answers[e["id"]] = e["answer"].lower()
+    return answers
+
+
+def passes(expect, answer):
+    return expect is not None and all(any(a in answer for a in g) for g in expect)
+
+
+def explain(items):
+    p = subprocess.run([str(BIN), "ask", "--explain", "--json"],
+                       input="".join(i["q"].replace("\n", " ") + "\n" for i in items),
+                       capture_output=True, text=True, check=True)
+    outs = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    assert len(outs) == len(items), p.stderr
+    return outs
+
+
+def read_split(name):
+    items = []
+    for f in sorted(glob.glob(str(ROOT / "tests" / "questions" / name / "*.jsonl"))):
+        items += [json.loads(l) for l in open(f) if l.strip()]
+    return items
+
+
+def table(items, outs, answers):
+    """One row per candidate: (question index, signals, label)."""
+    rows, qs, ys = [], [], []
+    for qi, (it, o) in enumerate(zip(items, outs)):
+        for c in o["candidates"]:
+            rows.append([v for _, v in c["signals"]])
+            qs.append(qi)
+            ys.append(1 if passes(it["expect"], answers[c["id"]]) else 0)
+    return np.array(rows, dtype=float), np.array(qs), np.array(ys)
+
+
+def score(items, outs, answers, model, names, t_answer):
+    """grade.py's figure: the best candidate answers when p >= t_answer."""
+    good = 0
+    for it, o in zip(items, outs):
+        best, best_p = None, -1.0
+        for c in o["candidates"]:
+            x = np.array([[v for _, v in c["signals"]]])
+            p = model.predict_proba(x)[0, 1]
+            if p > best_p:
+                best, best_p = c, p
+        if best is None or best_p < t_answer:
+            good += it["expect"] is None
+        else:
+            good += passes(it["expect"], answers[best["id"]])
+    return good / len(items)
+
+
+def main():
+    answers = load_answers()
+    train, val = read_split("train"), read_split("validation")
+    tr_out, va_out = explain(train), explain(val)
+    names = [n for n, _ in tr_out[0]["candidates"][0]["signals"]] if tr_out[0]["candidates"] else None
+    if names is None:
+        names = next(n for o in tr_out for c in o["candidates"] for n in [[k for k, _ in c["signals"]]])
+    X, _, y = table(train, tr_out, answers)
+    grid = [i / 100 for i in range(30, 91)]
+    best = None
+    for C in (0.1, 0.3, 1.0, 3.0, 10.0):
+        m = LogisticRegression(C=C, max_iter=5000).fit(X, y)
+        for t in grid:
+            s = score(val, va_out, answers, m, names, t)
+            # Ties go to the higher threshold: silence is the safer error.
+            if best is None or s > best[0] + 1e-9 or (abs(s - best[0]) < 1e-9 and t > best[2]):
+                best = (s, C, t, m)
+    s_val, C, t_answer, m = best
+    s_train = score(train, tr_out, answers, m, names, t_answer)
+    # Suggest from half the answer threshold: a "did you mean" list costs a
+    # reader little, but one made of wrong entries teaches them to ignore it.
+    t_suggest = round(t_answer / 2, 2)
+    w = dict(zip(names, m.coef_[0]))
+    lines = [
+        "# faqbot's decision model: a logistic regression over each candidate",
+        "# entry's signals (src/matcher/decide.rs), and the probabilities at which",
+        "# the bot answers and suggests. Written by scripts/fit_decision.py; do not",
+        "# edit by hand.",
+        f"bias = {m.intercept_[0]:.4f}",
+        f"answer = {t_answer:.2f}",
+        f"suggest = {t_suggest:.2f}",
+        "",
+        "[weights]",
+    ] + [f"{n} = {w[n]:.4f}" for n in names] + [
+        "",
+        "[fitted]",
+        f"train_questions = {len(train)}",
+        f"train_candidates = {len(y)}",
+        f"validation_questions = {len(val)}",
+        f"C = {C}",
+        f"train_score = {s_train:.4f}",
+        f"validation_score = {s_val:.4f}",
+    ]
+    (ROOT / "model" / "decision.toml").write_text("\n".join(lines) + "\n")
+    print(f"C={C} answer>={t_answer:.2f} suggest>={t_suggest:.2f}: "
+          f"train {100*s_train:.1f}%, validation {100*s_val:.1f}%", file=sys.stderr)
+    for n in names:
+        print(f"  {n:12} {w[n]:+.3f}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+//! The semantic signal: how close a question is in meaning to each entry's
+//! phrasings and answer sentences, with no word lists.
+//!
+//! A static embedding model (`model/`, distilled from all-MiniLM-L6-v2 with
+//! Model2Vec) maps a text to the mean of its WordPiece tokens' vectors, so
+//! encoding a question costs microseconds. The model is embedded in the
+//! binary and parsed once per process.
+//!
+//! Owns: the only `model2vec_rs` import. Must not: know any vocabulary.
+
+use std::sync::OnceLock;
+
+use model2vec_rs::model::StaticModel;
+
+static TOKENIZER: &[u8] = include_bytes!("../../model/tokenizer.json");
+static WEIGHTS: &[u8] = include_bytes!("../../model/model.safetensors");
+static CONFIG: &[u8] = include_bytes!("../../model/config.json");
+
+/// The embedded model, parsed on first use (about 30 ms) and shared by every
+/// index in the process.
+fn model() -> &'static StaticModel {
+    static MODEL: OnceLock<StaticModel> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        // The bytes are compiled in and checked by `embedded_model_loads`
+        // below: failing here means the build itself is broken.
+        StaticModel::from_bytes(TOKENIZER, WEIGHTS, CONFIG, Some(true))
+            .expect("the embedded model in model/ parses (checked by a unit test)")
+    })
+}
+
+/// Unit-length vectors of texts, in one flat buffer of `dim` floats each.
+pub struct Vectors {
+    dim: usize,
+    data: Vec<f32>,
+}
+
+impl Vectors {
+    /// Encodes each text; a text with no known token gets the zero vector
+    /// (similarity 0 to everything).
+    pub fn encode<T: AsRef<str>>(texts: impl IntoIterator<Item = T>) -> Vectors {
+        let m = model();
+        let dim = m.dim();
+        let mut data = Vec::new();
+        for t in texts {
+            data.extend(clean(m.encode_single(t.as_ref())));
+        }
+        Vectors { dim, data }
+    }
+
+    /// The unit-length mean of each group of rows: an entry's centroid
+    /// from its phrasings' vectors.
+    pub fn means(&self, groups: impl IntoIterator<Item = std::ops::Range<usize>>) -> Vectors {
+        let mut data = Vec::new();
+        for g in groups {
+            let mut mean = vec![0.0_f32; self.dim];
+            for i in g {
+                for (m, x) in mean.iter_mut().zip(&self.data[i * self.dim..(i + 1) * self.dim]) {
+                    *m += x;
+                }
+            }
+            let norm = mean.iter().map(|x| x * x).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                mean.iter_mut().for_each(|x| *x /= norm);
+            }
+            data.extend(mean);
+        }
+        Vectors {
+            dim: self.dim,
+            data,
+        }
+    }
+
+    /// Cosine similarity of `query` (unit length) with vector `i`.
+    pub fn similarity(&self, i: usize, query: &[f32]) -> f32 {
+        let row = &self.data[i * self.dim..(i + 1) * self.dim];
+        dot(row, query)
+    }
+}
+
+/// A question's unit-length vector.
+pub fn encode(text: &str) -> Vec<f32> {
+    clean(model().encode_single(text))
+}
+
+/// NaN-free and unit length, or all zeros: the model normalises, but an
+/// empty text pools to zeros and must not turn into NaN.
+fn clean(mut v: Vec<f32>) -> Vec<f32> {
+    if v.iter().any(|x| !x.is_finite()) {
+        v.iter_mut().for_each(|x| *x = 0.0);
+    }
+    v
+}
+
+/// Written for the compiler to vectorise: eight independent sums over
+/// exact chunks, so there is no bounds check in the loop.
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0_f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_model_loads() {
+        assert_eq!(model().dim(), 256);
+    }
+
+    #[test]
+    fn paraphrases_are_closer_than_other_topics() {
+        let v = Vectors::encode([
+            "how much does a machine learning engineer earn",
+            "what tools does a carpenter use",
+        ]);
+        let q = encode("ml engineer salary?");
+        assert!(v.similarity(0, &q) > v.similarity(1, &q) + 0.1);
+        assert!((v.similarity(0, &encode("how much does a machine learning engineer earn")) - 1.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn empty_text_is_zero_not_nan() {
+        let q = encode("");
+        assert!(q.iter().all(|x| *x == 0.0));
+    }
+}
