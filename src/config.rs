@@ -40,6 +40,10 @@ pub struct BotConfig {
     /// The shards this process runs; `None`: all of them, as many as
     /// Discord recommends.
     pub shards: Option<ShardRange>,
+    /// The FAQ folder being served, to watch and reload; `None` for the
+    /// embedded FAQ. Not read from the environment: the command line
+    /// resolves it (`--faq`, `FAQBOT_FAQ_DIR`, `./faq`, embedded).
+    pub faq_folder: Option<std::path::PathBuf>,
 }
 
 /// `FAQBOT_SHARDS=FIRST..LAST/TOTAL`: shards FIRST to LAST (inclusive) of
@@ -171,6 +175,7 @@ impl BotConfig {
                 http_proxy,
                 watch_faq,
                 shards,
+                faq_folder: None,
             }),
             _ => Err(ConfigError { problems }),
         }

@@ -13,9 +13,12 @@
 //! `kb` ← `matcher`, `compare` ← `render` ← {`cli`, `discord`}: a module
 //! uses only those to its left.
 
+#[cfg(feature = "bot")]
 pub mod cli;
 pub mod compare;
+#[cfg(feature = "bot")]
 pub mod config;
+#[cfg(feature = "bot")]
 pub mod discord;
 pub mod kb;
 pub mod matcher;

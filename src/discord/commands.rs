@@ -144,6 +144,10 @@ pub fn user_error(text: &str) -> Reply {
 /// The private answer to `/faq-reload`.
 pub fn reload_reply(outcome: &Outcome) -> Reply {
     let text = match outcome {
+        Outcome::NoFolder => "This bot serves the FAQ built into it: there is no FAQ folder to \
+                              reload. Start it with `--faq DIR` (or `FAQBOT_FAQ_DIR`) to serve \
+                              and reload a folder."
+            .to_owned(),
         Outcome::Unchanged => "The FAQ files load fine and nothing changed.".to_owned(),
         Outcome::Reloaded(changes) => format!("FAQ reloaded: {changes}."),
         Outcome::Failed(e) => format!(

@@ -59,6 +59,8 @@ pub struct State {
     /// The bot's own user id, from READY.
     me: OnceLock<u64>,
     answer_threshold: Option<f32>,
+    /// The FAQ folder served, to reload; `None`: the embedded FAQ.
+    folder: Option<std::path::PathBuf>,
     /// Set once the commands are registered: every shard's READY would
     /// otherwise register them again.
     registered: std::sync::atomic::AtomicBool,
@@ -73,6 +75,7 @@ impl State {
             antispam: Mutex::new(AntiSpam::default()),
             me: OnceLock::new(),
             answer_threshold: config.answer_threshold,
+            folder: config.faq_folder.clone(),
             registered: std::sync::atomic::AtomicBool::new(false),
         }
     }
@@ -185,8 +188,7 @@ pub async fn serve(
             .context("building the Discord client")?;
         let shards = Arc::clone(&client.shard_manager);
         // Dropped (and the watching stopped) when this connection ends.
-        let _watcher = config
-            .watch_faq
+        let _watcher = (config.watch_faq && state.folder.is_some())
             .then(|| reload::watch(Arc::clone(&state), Arc::clone(&client.http)));
         let mut stop = stop_rx.clone();
         let stopper = tokio::spawn(async move {

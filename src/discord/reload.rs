@@ -19,6 +19,8 @@ const SETTLE: Duration = Duration::from_millis(300);
 /// What a reload did.
 #[derive(Debug)]
 pub enum Outcome {
+    /// The FAQ is the embedded one: there is no folder to read again.
+    NoFolder,
     /// The files load and say the same as before.
     Unchanged,
     /// The new FAQ is being served.
@@ -29,8 +31,11 @@ pub enum Outcome {
 
 /// Loads the FAQ folder again and, when it is valid and different, serves it.
 pub fn reload(state: &State) -> Outcome {
+    let Some(dir) = &state.folder else {
+        return Outcome::NoFolder;
+    };
     let old = state.faq();
-    match load_dir(old.kb.dir()) {
+    match load_dir(dir) {
         Err(e) => Outcome::Failed(e),
         Ok(kb) => {
             let changes = kb.changes_since(&old.kb);
@@ -48,6 +53,7 @@ pub fn reload(state: &State) -> Outcome {
 pub async fn reload_and_log(state: &State, http: &Http, why: &str) -> Outcome {
     let outcome = reload(state);
     match &outcome {
+        Outcome::NoFolder => info!(why, "serving the embedded FAQ: no folder to reload"),
         Outcome::Unchanged => info!(why, "FAQ files unchanged"),
         Outcome::Reloaded(changes) => {
             info!(why, entries = state.faq().kb.entries().len(), %changes, "FAQ reloaded");
@@ -69,7 +75,7 @@ pub fn watch(
     state: Arc<State>,
     http: Arc<Http>,
 ) -> Option<Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
-    let dir = state.faq().kb.dir().to_path_buf();
+    let dir = state.folder.clone()?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     let debouncer = new_debouncer(SETTLE, move |events: DebounceEventResult| {
         let touches_toml = match events {

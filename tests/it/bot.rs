@@ -58,12 +58,13 @@ pub(crate) async fn start_configured(
     vars.push(("DISCORD_TOKEN", "test-token".into()));
     vars.push(("DISCORD_GUILD_ID", standin.guild().id.to_string()));
     vars.push(("DISCORD_HTTP_PROXY", standin.http_base()));
-    let config = BotConfig::from_lookup(|name| {
+    let mut config = BotConfig::from_lookup(|name| {
         vars.iter()
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.clone())
     })
     .unwrap();
+    config.faq_folder = Some(dir.to_path_buf());
     let kb = load_dir(dir).unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(discord::serve(config, kb, async {

@@ -171,16 +171,57 @@ fn list_json_has_every_field_of_every_entry() {
     }
 }
 
+/// Regression (issue 9): the FAQ folder was the build folder, baked in
+/// with `env!`, so a binary run anywhere else failed on every command.
 #[test]
-fn check_passes_on_the_shipped_faq_from_any_directory() {
+fn the_binary_copied_alone_into_an_empty_folder_answers_lists_and_checks() {
+    // A temporary folder outside the repository, holding only the binary,
+    // and an empty environment: as on a server or in a container.
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert!(!dir.path().starts_with(env!("CARGO_MANIFEST_DIR")));
+    let bin = dir.path().join("faqbot");
+    std::fs::copy(env!("CARGO_BIN_EXE_faqbot"), &bin).expect("copy the binary");
+    let run = |args: &[&str]| {
+        let o = Command::new(&bin)
+            .args(args)
+            .current_dir(dir.path())
+            .env_clear()
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let answer = run(&["ask", "how much do ML engineers make?"]);
+    assert!(answer.contains("$160,000"), "{answer}");
+    let list = run(&["list"]);
+    assert!(list.contains("How much does a machine learning engineer earn?"), "{list}");
+    let check = run(&["check"]);
+    assert!(check.starts_with("the embedded FAQ: ok, "), "{check}");
+    let entries = faqbot::kb::embedded().expect("loads").entries().len();
+    assert!(check.contains(&format!("{entries} entries")), "{check}");
+}
+
+#[test]
+fn a_faq_folder_in_the_working_directory_is_served_before_the_embedded_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("faq")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("faq/a.toml"),
+        "[[source]]\ntitle = \"S\"\n\n[[entry]]\nid = \"x\"\nrole = \"both\"\nsource = \"S\"\nquestion = \"Q?\"\nanswer = \"A.\"\n",
+    )
+    .expect("write");
     let o = Command::new(env!("CARGO_BIN_EXE_faqbot"))
         .arg("check")
-        .current_dir(std::env::temp_dir())
-        .env_remove("FAQBOT_FAQ_DIR")
+        .current_dir(dir.path())
+        .env_clear()
         .output()
         .expect("runs");
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("ok, "), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("the FAQ folder faq: ok, 1 entries"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
