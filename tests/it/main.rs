@@ -9,6 +9,7 @@ mod cli;
 mod faq_errors;
 mod faults;
 mod matching;
+mod msrv;
 mod props;
 mod quality;
 mod standin;
