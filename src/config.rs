@@ -182,6 +182,36 @@ impl BotConfig {
     }
 }
 
+/// How log lines are written: `FAQBOT_LOG_FORMAT=text` (the default) or
+/// `json`, one JSON object a line for log shippers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl LogFormat {
+    /// Reads `FAQBOT_LOG_FORMAT`; an unknown value falls back to text, with
+    /// the problem to log once logging is up.
+    pub fn from_env() -> (LogFormat, Option<String>) {
+        LogFormat::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`LogFormat::from_env`], through `get`.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> (LogFormat, Option<String>) {
+        match get("FAQBOT_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("" | "text") => (LogFormat::Text, None),
+            Some("json") => (LogFormat::Json, None),
+            Some(other) => (
+                LogFormat::Text,
+                Some(format!(
+                    "FAQBOT_LOG_FORMAT is {other:?}; expected text or json, so logging text"
+                )),
+            ),
+        }
+    }
+}
+
 fn parse_id(s: &str) -> Option<u64> {
     s.parse::<u64>().ok().filter(|&id| id > 0)
 }

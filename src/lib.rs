@@ -21,5 +21,7 @@ pub mod config;
 #[cfg(feature = "bot")]
 pub mod discord;
 pub mod kb;
+#[cfg(feature = "bot")]
+pub mod logging;
 pub mod matcher;
 pub mod render;

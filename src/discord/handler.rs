@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::logging::chain;
 use serenity::all::{
     ComponentInteraction, ComponentInteractionDataKind, Context, CreateAutocompleteResponse,
     CreateInteractionResponse, EventHandler, Interaction, Message, Ready,
@@ -98,7 +99,9 @@ impl EventHandler for Handler {
                 },
                 "replied"
             ),
-            Err(e) => warn!(channel = %msg.channel_id, error = %e, "could not send a reply"),
+            Err(e) => {
+                warn!(channel = %msg.channel_id, error = %chain(&e), "could not send a reply")
+            }
         }
     }
 
@@ -144,7 +147,7 @@ impl EventHandler for Handler {
             _ => Ok(()),
         };
         if let Err(e) = result {
-            warn!(error = %e, kind = ?interaction.kind(), "could not answer an interaction");
+            warn!(error = %chain(&e), kind = ?interaction.kind(), "could not answer an interaction");
         }
     }
 }

@@ -15,6 +15,7 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+use crate::logging::chain;
 use anyhow::{bail, Context as _, Result};
 use serenity::all::{
     ClientBuilder, CreateAllowedMentions, GatewayIntents, HttpBuilder, Permissions,
@@ -128,7 +129,7 @@ async fn register_commands(http: &serenity::all::Http, state: &State) {
             };
             info!(count = cmds.len(), scope, "slash commands registered");
         }
-        Err(e) => error!(error = %e, "could not register slash commands"),
+        Err(e) => error!(error = %chain(&e), "could not register slash commands"),
     }
 }
 

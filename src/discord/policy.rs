@@ -118,7 +118,7 @@ pub struct AntiSpam {
 }
 
 /// The window of the per-user limit.
-const USER_WINDOW: Duration = Duration::from_secs(60);
+const USER_WINDOW: Duration = Duration::from_mins(1);
 
 /// Past this many remembered posts, old ones are forgotten (bounded memory
 /// in a busy server).
@@ -127,7 +127,7 @@ const MEMORY: usize = 10_000;
 impl Default for AntiSpam {
     /// 60 s per entry and channel; 3 answers a minute per person.
     fn default() -> AntiSpam {
-        AntiSpam::new(Duration::from_secs(60), 3)
+        AntiSpam::new(Duration::from_mins(1), 3)
     }
 }
 

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::logging::chain;
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
 use serenity::all::Http;
@@ -92,12 +93,12 @@ pub fn watch(
     let mut debouncer = match debouncer {
         Ok(d) => d,
         Err(e) => {
-            warn!(error = %e, "cannot watch the FAQ folder; use /faq-reload after edits");
+            warn!(error = %chain(&e), "cannot watch the FAQ folder; use /faq-reload after edits");
             return None;
         }
     };
     if let Err(e) = debouncer.watcher().watch(&dir, RecursiveMode::NonRecursive) {
-        warn!(dir = %dir.display(), error = %e, "cannot watch the FAQ folder; use /faq-reload after edits");
+        warn!(dir = %dir.display(), error = %chain(&e), "cannot watch the FAQ folder; use /faq-reload after edits");
         return None;
     }
     tokio::spawn(async move {

@@ -194,7 +194,10 @@ fn the_binary_copied_alone_into_an_empty_folder_answers_lists_and_checks() {
     let answer = run(&["ask", "how much do ML engineers make?"]);
     assert!(answer.contains("$160,000"), "{answer}");
     let list = run(&["list"]);
-    assert!(list.contains("How much does a machine learning engineer earn?"), "{list}");
+    assert!(
+        list.contains("How much does a machine learning engineer earn?"),
+        "{list}"
+    );
     let check = run(&["check"]);
     assert!(check.starts_with("the embedded FAQ: ok, "), "{check}");
     let entries = faqbot::kb::embedded().expect("loads").entries().len();
@@ -236,4 +239,31 @@ fn check_reports_a_broken_faq_with_file_line_and_column() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("a.toml:6:8: unknown role \"pilot\""), "{err}");
+}
+
+#[test]
+fn logs_in_a_pipe_carry_no_colour_codes_and_json_logs_are_one_object_a_line() {
+    let log = |format: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_faqbot"))
+            .args(["ask", "what is an MLE?"])
+            .current_dir(std::env::temp_dir())
+            .env_clear()
+            .env("RUST_LOG", "faqbot=debug")
+            .env("FAQBOT_LOG_FORMAT", format)
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let text = log("text");
+    assert!(text.contains("serving"), "{text}");
+    assert!(!text.contains('\u{1b}'), "ANSI escapes in a pipe: {text:?}");
+    let json = log("json");
+    let lines: Vec<&str> = json.lines().collect();
+    assert!(!lines.is_empty());
+    for line in lines {
+        let v: Value = serde_json::from_str(line).expect("one JSON object a line");
+        assert!(v["level"].is_string() && v["fields"].is_object(), "{line}");
+    }
+    assert!(json.contains("the embedded FAQ"), "{json}");
 }

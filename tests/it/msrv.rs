@@ -39,11 +39,10 @@ fn no_locked_dependency_needs_a_newer_rust_than_the_manifest_declares() {
         .iter()
         .filter_map(|p| {
             let needs = p["rust_version"].as_str()?;
-            (version(needs) > version(declared))
-                .then(|| {
-                    let field = |k: &str| p[k].as_str().unwrap_or_default().to_owned();
-                    format!("{} {} needs Rust {needs}", field("name"), field("version"))
-                })
+            (version(needs) > version(declared)).then(|| {
+                let field = |k: &str| p[k].as_str().unwrap_or_default().to_owned();
+                format!("{} {} needs Rust {needs}", field("name"), field("version"))
+            })
         })
         .collect();
     assert!(
