@@ -62,6 +62,18 @@ pub enum Command {
     /// Run the Discord bot (configured by the environment and .env; see
     /// .env.example).
     Run,
+    /// Remove this application's slash commands from one scope: the stale
+    /// copies `faqbot run` warns about after a move between guild and
+    /// global commands. Needs `DISCORD_TOKEN`.
+    #[command(group(clap::ArgGroup::new("scope").required(true).args(["global", "guild"])))]
+    Unregister {
+        /// Remove the global commands.
+        #[arg(long)]
+        global: bool,
+        /// Remove the commands registered in this server (guild id).
+        #[arg(long, value_name = "ID")]
+        guild: Option<u64>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -132,8 +144,10 @@ impl FaqSource {
 /// Runs one parsed command; `Ok(false)` means it ran but found nothing.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let source = FaqSource::resolve(cli.faq.clone());
-    if matches!(cli.command, Command::Run) {
-        return run_bot(&source);
+    match cli.command {
+        Command::Run => return run_bot(&source),
+        Command::Unregister { guild, .. } => return unregister(guild),
+        _ => {}
     }
     let kb = source.load()?;
     // Stderr, and only at debug: stdout is the answer (or JSON), and a
@@ -193,7 +207,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run => unreachable!("handled above"),
+        Command::Run | Command::Unregister { .. } => unreachable!("handled above"),
         Command::Check => {
             writeln!(
                 out,
@@ -244,6 +258,29 @@ fn ask(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `faqbot unregister --global | --guild ID`.
+fn unregister(guild: Option<u64>) -> Result<ExitCode> {
+    let config = match crate::config::BotConfig::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("faqbot: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let scope = match guild {
+        Some(id) => crate::discord::Scope::Guild(id),
+        None => crate::discord::Scope::Global,
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let removed = runtime.block_on(crate::discord::unregister(&config, scope))?;
+    let place = match scope {
+        crate::discord::Scope::Global => "global".to_owned(),
+        crate::discord::Scope::Guild(id) => format!("server {id}'s"),
+    };
+    println!("removed {removed} {place} slash commands");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `faqbot run`: configuration problems are reported together and exit 2

@@ -15,7 +15,7 @@ use serenity::all::{ChannelId, MessageId};
 use tokio::sync::oneshot;
 
 use faqbot::config::BotConfig;
-use faqbot::discord::{self, COMMAND_NAMES};
+use faqbot::discord;
 use faqbot::kb::load_dir;
 use faqbot::matcher::{Matcher, Verdict};
 
@@ -101,6 +101,34 @@ pub(crate) async fn interact(standin: &StandIn, interaction: InteractionCreate) 
         .await
 }
 
+/// Sends a slow command and waits for both halves of its answer: the
+/// deferred acknowledgement (private) and the edit that fills it in.
+pub(crate) async fn interact_deferred(
+    standin: &StandIn,
+    interaction: InteractionCreate,
+) -> (Recorded, Recorded) {
+    let sent = standin.interaction_create(interaction).await;
+    let ack = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    assert_eq!(ack.body["type"], 5, "deferred: {}", ack.body);
+    assert_eq!(ack.body["data"]["flags"], 64, "private: {}", ack.body);
+    let original = sent.original_path(standin.application_id());
+    let edit = standin
+        .wait_for_request(move |r| r.method == "PATCH" && r.path == original, WAIT)
+        .await;
+    (ack, edit)
+}
+
+/// A member other than the stand-in's default one, new each call.
+pub(crate) fn stranger(standin: &StandIn) -> crate::standin::UserFixture {
+    crate::standin::UserFixture {
+        id: standin.new_id().into(),
+        name: "stranger".into(),
+        bot: false,
+    }
+}
+
 fn text_of(v: &Value) -> String {
     v.to_string().to_lowercase()
 }
@@ -138,7 +166,7 @@ async fn registers_exactly_the_command_set_by_bulk_overwrite() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, COMMAND_NAMES);
+    assert_eq!(names, discord::command_names());
     let ask = &reg.body[0]["options"][0];
     assert_eq!(ask["name"], "question");
     assert_eq!(ask["autocomplete"], true);
@@ -277,8 +305,13 @@ async fn dms_and_mentions_get_answers_suggestions_or_a_hint() {
     assert!(buttons.len() >= 2 && buttons.len() <= 4, "{buttons:?}");
     assert_eq!(buttons.last().unwrap()["label"], "None of these");
 
+    // Someone else: three replies a minute is this member's share.
     let lost = standin
-        .message_create(MessageCreate::new("how tall is mount everest").mentioning_bot())
+        .message_create(
+            MessageCreate::new("how tall is mount everest")
+                .mentioning_bot()
+                .author(stranger(&standin)),
+        )
         .await;
     let reply = standin
         .wait_for_request(reply_to(lost.message_id), WAIT)
@@ -310,12 +343,11 @@ async fn did_you_mean_buttons_answer_the_asker_and_only_the_asker() {
     assert!(cb.body["data"]["embeds"][0]["description"].is_string());
     assert_eq!(cb.body["data"]["components"], serde_json::json!([]));
 
-    let stranger = crate::standin::UserFixture {
-        id: standin.new_id().into(),
-        name: "stranger".into(),
-        bot: false,
-    };
-    let cb = interact(&standin, InteractionCreate::button(&pick).user(stranger)).await;
+    let cb = interact(
+        &standin,
+        InteractionCreate::button(&pick).user(stranger(&standin)),
+    )
+    .await;
     assert_eq!(cb.body["type"], 4);
     assert_eq!(cb.body["data"]["flags"], 64, "a private note");
     assert!(cb.body["data"]["content"]
@@ -729,8 +761,8 @@ async fn faq_reload_reports_what_changed_or_the_errors_with_their_place() {
         "Manage Server only"
     );
 
-    let cb = interact(&standin, InteractionCreate::command("faq-reload")).await;
-    assert!(cb.body["data"]["content"]
+    let (_, filled) = interact_deferred(&standin, InteractionCreate::command("faq-reload")).await;
+    assert!(filled.body["content"]
         .as_str()
         .unwrap()
         .contains("nothing changed"));
@@ -740,11 +772,10 @@ async fn faq_reload_reports_what_changed_or_the_errors_with_their_place() {
         "[[entry]]\nid = \"x\"\nrole = \"chef\"\n",
     )
     .unwrap();
-    let cb = interact(&standin, InteractionCreate::command("faq-reload")).await;
-    let text = cb.body["data"]["content"].as_str().unwrap().to_owned();
+    let (_, filled) = interact_deferred(&standin, InteractionCreate::command("faq-reload")).await;
+    let text = filled.body["content"].as_str().unwrap().to_owned();
     assert!(text.contains("previous FAQ is still served"), "{text}");
     assert!(text.contains("zz-broken.toml:1:1: missing field"), "{text}");
-    assert_eq!(cb.body["data"]["flags"], 64);
     assert!(
         mle_salary_answer(&standin).await.contains("$100,000"),
         "still served"
@@ -752,8 +783,8 @@ async fn faq_reload_reports_what_changed_or_the_errors_with_their_place() {
 
     std::fs::remove_file(faq.path().join("zz-broken.toml")).unwrap();
     edit(&faq.path().join("ml-engineer.toml"), "$160,000", "$170,000");
-    let cb = interact(&standin, InteractionCreate::command("faq-reload")).await;
-    let text = cb.body["data"]["content"].as_str().unwrap().to_owned();
+    let (_, filled) = interact_deferred(&standin, InteractionCreate::command("faq-reload")).await;
+    let text = filled.body["content"].as_str().unwrap().to_owned();
     assert_eq!(
         text,
         "FAQ reloaded: 0 added, 0 removed, 1 edited (mle-salary)."
