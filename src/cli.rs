@@ -275,11 +275,12 @@ fn unregister(guild: Option<u64>) -> Result<ExitCode> {
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let removed = runtime.block_on(crate::discord::unregister(&config, scope))?;
-    let place = match scope {
-        crate::discord::Scope::Global => "global".to_owned(),
-        crate::discord::Scope::Guild(id) => format!("server {id}'s"),
-    };
-    println!("removed {removed} {place} slash commands");
+    match scope {
+        crate::discord::Scope::Global => println!("removed {removed} global slash commands"),
+        crate::discord::Scope::Guild(id) => {
+            println!("removed {removed} slash commands from server {id}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
