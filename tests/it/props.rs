@@ -128,7 +128,7 @@ proptest! {
 
     #[test]
     fn matcher_never_panics_and_ranks_in_range_sorted_and_deterministically(q in question()) {
-        let (kb, m) = shipped_cached();
+        let (kb, m) = shipped();
         let hits = m.rank(&q);
         check_hits(&hits, kb.entries().len())?;
         prop_assert_eq!(&hits, &m.rank(&q), "rank is not deterministic");
@@ -177,7 +177,7 @@ proptest! {
         head in domain_text(),
         tail in awkward_text(30).prop_filter("something to repeat", |t| !t.is_empty()),
     ) {
-        let (_, m) = shipped_cached();
+        let (_, m) = shipped();
         let mut long = head;
         while long.len() < 1 << 20 {
             long.push_str(&tail);
@@ -226,13 +226,6 @@ fn check_hits(hits: &[Hit], entries: usize) -> Result<(), TestCaseError> {
 
 fn distinct<T: std::hash::Hash + Eq>(items: &[T]) -> usize {
     items.iter().collect::<HashSet<_>>().len()
-}
-
-/// The shipped FAQ and its index, built once for every case of the
-/// process (building them per case would be most of the time spent).
-fn shipped_cached() -> &'static (KnowledgeBase, Matcher) {
-    static SHIPPED: std::sync::OnceLock<(KnowledgeBase, Matcher)> = std::sync::OnceLock::new();
-    SHIPPED.get_or_init(shipped)
 }
 
 // ---------------------------------------------------------------------------
