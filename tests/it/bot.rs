@@ -597,6 +597,11 @@ async fn the_built_binary_runs_against_the_stand_in_like_an_admin_starts_it() {
         .wait_for_request(reply_to(sent.message_id), WAIT)
         .await;
     assert!(text_of(&reply.body["embeds"][0]["description"]).contains("computer science"));
+    // Run from an empty folder, it serves the embedded FAQ: /faq-reload
+    // has no folder to read, says so, and nothing breaks.
+    let (_, filled) = interact_deferred(&standin, InteractionCreate::command("faq-reload")).await;
+    let text = filled.body["content"].as_str().unwrap();
+    assert!(text.contains("no FAQ folder to reload"), "{text}");
     // SIGTERM, as a service manager stops it: the shards close and the
     // process exits 0.
     let pid = child.id().unwrap().to_string();

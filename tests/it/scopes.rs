@@ -111,6 +111,13 @@ async fn guild_commands_warn_once_of_stale_global_ones_and_unregister_global_rem
         &["run"],
         &[("DISCORD_GUILD_ID", guild.to_string())],
     ));
+    // Run from an empty folder: the log says it serves the embedded FAQ.
+    let serving = log_line(&mut log, "serving").await;
+    let entries = faqbot::kb::embedded().unwrap().entries().len();
+    assert!(
+        serving.contains("the embedded FAQ") && serving.contains(&format!("entries={entries}")),
+        "{serving}"
+    );
     let line = log_line(&mut log, "faqbot unregister --global").await;
     assert!(line.contains("2 global slash commands"), "{line}");
     assert!(
