@@ -18,9 +18,16 @@ use crate::render;
 #[derive(Debug, Parser)]
 #[command(name = "faqbot", version)]
 pub struct Cli {
-    /// The FAQ folder (default: ./faq if there is one, else the FAQ built
-    /// into the binary).
-    #[arg(long, global = true, env = "FAQBOT_FAQ_DIR", value_name = "DIR")]
+    /// The FAQ folder, or `FAQBOT_FAQ_DIR`; `None`: see [`FaqSource::resolve`].
+    // Not clap's `env`: it refuses an empty FAQBOT_FAQ_DIR= (as
+    // .env.example ships it) instead of treating it as unset.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        help = "The FAQ folder [env: FAQBOT_FAQ_DIR] (default: ./faq if there is one, else \
+                the FAQ built into the binary)"
+    )]
     pub faq: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
@@ -143,7 +150,7 @@ impl FaqSource {
 
 /// Runs one parsed command; `Ok(false)` means it ran but found nothing.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let source = FaqSource::resolve(cli.faq.clone());
+    let source = FaqSource::resolve(cli.faq.clone().or_else(crate::config::faq_dir_from_env));
     match cli.command {
         Command::Run => return run_bot(&source),
         Command::Unregister { guild, .. } => return unregister(guild),

@@ -182,6 +182,14 @@ impl BotConfig {
     }
 }
 
+/// `FAQBOT_FAQ_DIR`, when set to something: an empty value (as
+/// `.env.example` leaves it) means unset, like every other variable here.
+pub fn faq_dir_from_env() -> Option<std::path::PathBuf> {
+    std::env::var_os("FAQBOT_FAQ_DIR")
+        .filter(|v| !v.to_string_lossy().trim().is_empty())
+        .map(std::path::PathBuf::from)
+}
+
 /// How log lines are written: `FAQBOT_LOG_FORMAT=text` (the default) or
 /// `json`, one JSON object a line for log shippers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

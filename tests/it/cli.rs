@@ -205,6 +205,31 @@ fn the_binary_copied_alone_into_an_empty_folder_answers_lists_and_checks() {
 }
 
 #[test]
+fn an_empty_faqbot_faq_dir_means_unset_as_env_example_leaves_it() {
+    let o = Command::new(env!("CARGO_BIN_EXE_faqbot"))
+        .arg("check")
+        .current_dir(std::env::temp_dir())
+        .env_clear()
+        .env("FAQBOT_FAQ_DIR", "")
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("the embedded FAQ: ok"),
+        "{}",
+        stdout(&o)
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = Command::new(env!("CARGO_BIN_EXE_faqbot"))
+        .arg("check")
+        .env_clear()
+        .env("FAQBOT_FAQ_DIR", dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2), "a named folder is used");
+}
+
+#[test]
 fn a_faq_folder_in_the_working_directory_is_served_before_the_embedded_one() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("faq")).expect("mkdir");
