@@ -26,7 +26,7 @@ use tracing::{error, info, warn};
 use crate::config::BotConfig;
 use crate::kb::KnowledgeBase;
 
-pub use commands::names as command_names;
+pub use commands::{help_lines as command_help, names as command_names};
 pub use registration::{unregister, Scope};
 pub use state::{Faq, Reloads, State};
 

@@ -594,8 +594,14 @@ fn every_reply(kb: &KnowledgeBase, hits: &[Hit], asker: u64, score: f32) -> Vec<
         ("no_match".to_owned(), view::no_match(kb, hits, asker)),
         ("no_match (none)".to_owned(), view::no_match(kb, &[], asker)),
         ("overview".to_owned(), view::overview(kb.aspects())),
-        ("help".to_owned(), view::help(kb.entries().len(), true)),
-        ("help".to_owned(), view::help(usize::MAX, false)),
+        (
+            "help".to_owned(),
+            view::help(kb.entries().len(), true, &faqbot::discord::command_help()),
+        ),
+        (
+            "help".to_owned(),
+            view::help(usize::MAX, false, &faqbot::discord::command_help()),
+        ),
         ("hint".to_owned(), view::hint()),
         ("none_of_these".to_owned(), view::none_of_these()),
         ("not_yours".to_owned(), view::not_yours()),

@@ -7,7 +7,7 @@ use serenity::async_trait;
 use super::{Call, CommandError, SlashCommand};
 use crate::discord::State;
 use crate::matcher::Verdict;
-use crate::render::discord::{self as view, limits, Reply, CHOICE_PREFIX};
+use crate::render::discord::{self as view, limits, CommandHelp, Reply, CHOICE_PREFIX};
 
 const QUESTION: &str = "question";
 
@@ -32,6 +32,14 @@ impl SlashCommand for Ask {
                 .set_autocomplete(true)
                 .max_length(300),
             )
+    }
+
+    fn help(&self) -> Option<CommandHelp> {
+        Some(CommandHelp {
+            name: self.name(),
+            options: format!("`{QUESTION}`"),
+            what: "ask; suggestions appear as you type. Only you see the answer, with a button to post it.",
+        })
     }
 
     async fn run(&self, call: &Call<'_>) -> Result<Reply, CommandError> {

@@ -6,7 +6,7 @@ use serenity::async_trait;
 
 use super::{Call, CommandError, SlashCommand};
 use crate::kb::KnowledgeBase;
-use crate::render::discord::{self as view, limits, Reply};
+use crate::render::discord::{self as view, limits, CommandHelp, Reply};
 
 const ASPECT: &str = "aspect";
 
@@ -31,6 +31,14 @@ impl SlashCommand for Compare {
         command
             .description("Data Scientist vs Machine Learning Engineer, side by side")
             .add_option(aspect)
+    }
+
+    fn help(&self) -> Option<CommandHelp> {
+        Some(CommandHelp {
+            name: self.name(),
+            options: format!("`{ASPECT}`"),
+            what: "the two roles side by side (salary, skills, tools…).",
+        })
     }
 
     async fn run(&self, call: &Call<'_>) -> Result<Reply, CommandError> {

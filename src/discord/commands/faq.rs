@@ -5,7 +5,7 @@ use serenity::async_trait;
 
 use super::{Call, CommandError, SlashCommand};
 use crate::kb::KnowledgeBase;
-use crate::render::discord::{self as view, Reply};
+use crate::render::discord::{self as view, CommandHelp, Reply};
 
 pub struct Faq;
 
@@ -17,6 +17,14 @@ impl SlashCommand for Faq {
 
     fn define(&self, command: CreateCommand, _: &KnowledgeBase) -> CreateCommand {
         command.description("Browse every FAQ entry")
+    }
+
+    fn help(&self) -> Option<CommandHelp> {
+        Some(CommandHelp {
+            name: self.name(),
+            options: String::new(),
+            what: "browse every entry.",
+        })
     }
 
     async fn run(&self, call: &Call<'_>) -> Result<Reply, CommandError> {

@@ -21,6 +21,7 @@ impl SlashCommand for Help {
 
     async fn run(&self, call: &Call<'_>) -> Result<Reply, CommandError> {
         let listening = call.state.listens_in(call.cmd.channel_id.get());
-        Ok(view::help(call.state.faq().kb.entries().len(), listening))
+        let entries = call.state.faq().kb.entries().len();
+        Ok(view::help(entries, listening, &super::help_lines()))
     }
 }

@@ -20,7 +20,7 @@ use serenity::async_trait;
 
 use super::State;
 use crate::kb::KnowledgeBase;
-use crate::render::discord::{self as view, Reply};
+use crate::render::discord::{self as view, CommandHelp, Reply};
 
 /// Every command, in registration order.
 pub static ALL: &[&dyn SlashCommand] = &[
@@ -56,6 +56,12 @@ pub trait SlashCommand: Sync {
 
     /// The reply.
     async fn run(&self, call: &Call<'_>) -> Result<Reply, CommandError>;
+
+    /// Its line in `/help` (options as typed, and what it does); `None`
+    /// keeps it out, as for admin commands.
+    fn help(&self) -> Option<CommandHelp> {
+        None
+    }
 
     /// Autocomplete choices `(name, value)` for what the user has typed.
     fn autocomplete(&self, _state: &State, _typed: &str) -> Vec<(String, String)> {
@@ -109,6 +115,11 @@ pub fn internal_failure() -> Reply {
     view::notice("Something went wrong on my side; it has been logged. Please try again later.")
 }
 
+/// The `/help` lines of every command that has one, in registration order.
+pub fn help_lines() -> Vec<CommandHelp> {
+    ALL.iter().filter_map(|c| c.help()).collect()
+}
+
 /// Every command's definition, for registration.
 pub fn definitions(kb: &KnowledgeBase) -> Vec<CreateCommand> {
     ALL.iter()
@@ -119,4 +130,35 @@ pub fn definitions(kb: &KnowledgeBase) -> Vec<CreateCommand> {
 /// The command with this name.
 pub fn find(name: &str) -> Option<&'static dyn SlashCommand> {
     ALL.iter().copied().find(|c| c.name() == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_help_lists_every_member_command_once() {
+        let names = names();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        let help: Vec<&str> = help_lines().iter().map(|h| h.name).collect();
+        // Everyone's commands; /faq-reload is for admins and stays out.
+        assert_eq!(help, ["ask", "compare", "role", "faq"]);
+        let text = view::help(37, false, &help_lines()).embeds[0]
+            .description
+            .clone();
+        assert!(text.contains("**/ask** `question`: ask;"), "{text}");
+        assert!(text.contains("**/faq**: browse every entry."), "{text}");
+    }
+
+    #[test]
+    fn an_internal_failure_tells_the_user_nothing_of_the_error() {
+        let reply = internal_failure();
+        assert!(reply.ephemeral);
+        assert!(reply
+            .content
+            .is_some_and(|c| c.starts_with("Something went wrong on my side")));
+    }
 }

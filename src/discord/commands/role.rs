@@ -6,7 +6,7 @@ use serenity::async_trait;
 use super::{Call, CommandError, SlashCommand};
 use crate::compare::profile;
 use crate::kb::{KnowledgeBase, Role};
-use crate::render::discord::{self as view, Reply};
+use crate::render::discord::{self as view, CommandHelp, Reply};
 
 const ROLE: &str = "role";
 
@@ -27,6 +27,14 @@ impl SlashCommand for RoleCommand {
         command
             .description("The profile of one role")
             .add_option(role)
+    }
+
+    fn help(&self) -> Option<CommandHelp> {
+        Some(CommandHelp {
+            name: self.name(),
+            options: format!("`{ROLE}`"),
+            what: "one role's profile.",
+        })
     }
 
     async fn run(&self, call: &Call<'_>) -> Result<Reply, CommandError> {

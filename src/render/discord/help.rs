@@ -5,9 +5,19 @@ use super::replies::colour;
 use super::view::{Embed, Reply};
 use crate::kb::Audience;
 
-/// What the bot does and how it answers here. `unprompted` says whether
-/// this channel gets answers without a mention.
-pub fn help(entries: usize, unprompted: bool) -> Reply {
+/// One command's line in `/help`, from the command's own definition:
+/// `**/ask** `question`: ask; …`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandHelp {
+    pub name: &'static str,
+    /// Its options, as typed: `` `question` ``; empty for none.
+    pub options: String,
+    pub what: &'static str,
+}
+
+/// What the bot does, its `commands`, and how it answers here.
+/// `unprompted` says whether this channel gets answers without a mention.
+pub fn help(entries: usize, unprompted: bool, commands: &[CommandHelp]) -> Reply {
     let here = if unprompted {
         "In this channel I also answer questions on my own, when I'm confident; \
          the same entry at most once a minute."
@@ -18,13 +28,20 @@ pub fn help(entries: usize, unprompted: bool) -> Reply {
     let description = format!(
         "I answer questions about the **Data Scientist** and **Machine Learning Engineer** \
          careers from a FAQ of {entries} entries, written from two articles. When I'm not sure, \
-         I stay quiet rather than guess.\n\n\
-         **/ask** `question`: ask; suggestions appear as you type. Only you see the answer, \
-         with a button to post it.\n\
-         **/compare** `aspect`: the two roles side by side (salary, skills, tools…).\n\
-         **/role** `role`: one role's profile.\n\
-         **/faq**: browse every entry.\n\n\
-         Mention me or DM me a question to get an answer there.\n{here}"
+         I stay quiet rather than guess.\n\n{}\n\n\
+         Mention me or DM me a question to get an answer there.\n{here}",
+        commands
+            .iter()
+            .map(|c| {
+                let options = if c.options.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", c.options)
+                };
+                format!("**/{}**{options}: {}", c.name, c.what)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     Reply {
         embeds: vec![Embed {

@@ -17,7 +17,7 @@ mod replies;
 pub mod view;
 
 pub use custom_id::{choice_value, CustomId, CHOICE_PREFIX};
-pub use help::help;
+pub use help::{help, CommandHelp};
 pub use limits::fit;
 pub use replies::*;
 pub use view::{Button, ButtonStyle, Embed, Field, Reply, Row, Select, SelectOption};
