@@ -1,6 +1,8 @@
 //! The Discord front end: the only serenity import. Client set-up (proxy,
-//! ratelimiter, allowed mentions, intents), the event handler, the slash
-//! commands, and the conversion of [`crate::render::discord`] replies.
+//! ratelimiter, allowed mentions, intents) here; the shared state, the
+//! event handler, registration, reloads, the slash commands (one file
+//! each) and the conversion of [`crate::render::discord`] replies in their
+//! own files.
 //!
 //! Business logic stays out: what to answer is the matcher's, what the reply
 //! says is the renderer's, whether to answer is [`policy`]'s.

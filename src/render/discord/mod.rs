@@ -3,8 +3,8 @@
 //! ellipsis), and the custom ids that let buttons work after a restart.
 //!
 //! One home per concern: [`limits`] (Discord's limits and `fit`), [`view`]
-//! (what a reply is), [`custom_id`] (the codec), [`replies`] (the
-//! builders), [`help`] (the help text).
+//! (what a reply is), [`custom_id`] (the codec), `replies` (the
+//! builders), `help` (the help text).
 //!
 //! The Discord adapter only converts a [`Reply`] into serenity builders.
 //! Must not: import serenity, or echo a user's text (so nothing a user
