@@ -298,7 +298,7 @@ fn posts(standin: &StandIn) -> Vec<Recorded> {
 /// Waits until `expected` posts arrived (or two minutes passed); returns
 /// when the last of them arrived.
 async fn wait_for_posts(standin: &StandIn, expected: usize, since: Instant) -> Instant {
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let deadline = Instant::now() + Duration::from_mins(2);
     loop {
         let posts = posts(standin);
         if posts.len() >= expected || Instant::now() > deadline {
@@ -373,7 +373,7 @@ async fn main() {
     let latencies = check(&posts, &sent);
     let elapsed = last.saturating_duration_since(started);
     assert!(
-        elapsed < Duration::from_secs(60),
+        elapsed < Duration::from_mins(1),
         "the run outlasted the 60 s cooldown the plan assumes ({elapsed:?})"
     );
     standin.assert_all_valid();

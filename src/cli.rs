@@ -2,14 +2,14 @@
 //! exit code (0 done, 1 nothing found, 2 error). The only clap import.
 
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::compare::{compare, profile};
-use crate::kb::{load_dir, KnowledgeBase, Role};
+use crate::kb::{embedded, load_dir, KnowledgeBase, Role};
 use crate::matcher::{Matcher, Verdict};
 use crate::render;
 
@@ -18,8 +18,16 @@ use crate::render;
 #[derive(Debug, Parser)]
 #[command(name = "faqbot", version)]
 pub struct Cli {
-    /// The FAQ folder (default: the project's faq/).
-    #[arg(long, global = true, env = "FAQBOT_FAQ_DIR", value_name = "DIR")]
+    /// The FAQ folder, or `FAQBOT_FAQ_DIR`; `None`: see [`FaqSource::resolve`].
+    // Not clap's `env`: it refuses an empty FAQBOT_FAQ_DIR= (as
+    // .env.example ships it) instead of treating it as unset.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        help = "The FAQ folder [env: FAQBOT_FAQ_DIR] (default: ./faq if there is one, else \
+                the FAQ built into the binary)"
+    )]
     pub faq: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
@@ -62,6 +70,18 @@ pub enum Command {
     /// Run the Discord bot (configured by the environment and .env; see
     /// .env.example).
     Run,
+    /// Remove this application's slash commands from one scope: the stale
+    /// copies `faqbot run` warns about after a move between guild and
+    /// global commands. Needs `DISCORD_TOKEN`.
+    #[command(group(clap::ArgGroup::new("scope").required(true).args(["global", "guild"])))]
+    Unregister {
+        /// Remove the global commands.
+        #[arg(long)]
+        global: bool,
+        /// Remove the commands registered in this server (guild id).
+        #[arg(long, value_name = "ID")]
+        guild: Option<u64>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -79,19 +99,69 @@ impl From<RoleArg> for Role {
     }
 }
 
-/// The FAQ folder shipped with the project, wherever the binary is run from.
-pub fn default_faq_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("faq")
+/// Which FAQ a command serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaqSource {
+    /// A folder of FAQ files: watched and reloadable.
+    Folder(PathBuf),
+    /// The FAQ built into the binary: the binary runs wherever it is
+    /// copied, with nothing beside it.
+    Embedded,
+}
+
+impl FaqSource {
+    /// `--faq DIR` (or `FAQBOT_FAQ_DIR`) when given; else `./faq` when the
+    /// working directory has one (a maintainer's checkout); else the
+    /// embedded FAQ. Never the build folder: it may not exist where the
+    /// binary runs.
+    pub fn resolve(named: Option<PathBuf>) -> FaqSource {
+        match named {
+            Some(dir) => FaqSource::Folder(dir),
+            None if Path::new("faq").is_dir() => FaqSource::Folder(PathBuf::from("faq")),
+            None => FaqSource::Embedded,
+        }
+    }
+
+    /// Loads and validates it.
+    pub fn load(&self) -> Result<KnowledgeBase> {
+        match self {
+            FaqSource::Folder(dir) => {
+                load_dir(dir).with_context(|| format!("the FAQ in {} has problems", dir.display()))
+            }
+            FaqSource::Embedded => embedded().context("the embedded FAQ has problems"),
+        }
+    }
+
+    /// The folder to watch and reload, if any.
+    pub fn folder(&self) -> Option<&Path> {
+        match self {
+            FaqSource::Folder(dir) => Some(dir),
+            FaqSource::Embedded => None,
+        }
+    }
+
+    /// `the embedded FAQ` or `the FAQ folder faq`, for logs and `check`.
+    pub fn describe(&self) -> String {
+        match self {
+            FaqSource::Folder(dir) => format!("the FAQ folder {}", dir.display()),
+            FaqSource::Embedded => "the embedded FAQ".to_owned(),
+        }
+    }
 }
 
 /// Runs one parsed command; `Ok(false)` means it ran but found nothing.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let dir = cli.faq.clone().unwrap_or_else(default_faq_dir);
-    if matches!(cli.command, Command::Run) {
-        return run_bot(&dir);
+    let source = FaqSource::resolve(cli.faq.clone().or_else(crate::config::faq_dir_from_env));
+    match cli.command {
+        Command::Run => return run_bot(&source),
+        Command::Unregister { guild, .. } => return unregister(guild),
+        _ => {}
     }
-    let kb =
-        load_dir(&dir).with_context(|| format!("the FAQ in {} has problems", dir.display()))?;
+    let kb = source.load()?;
+    // Stderr, and only at debug: stdout is the answer (or JSON), and a
+    // one-shot command should print nothing else by default. `check`
+    // prints it.
+    tracing::debug!(faq = %source.describe(), entries = kb.entries().len(), "serving");
     let out = std::io::stdout();
     let mut out = out.lock();
     match cli.command {
@@ -132,12 +202,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run => unreachable!("handled above"),
+        Command::Run | Command::Unregister { .. } => unreachable!("handled above"),
         Command::Check => {
             writeln!(
                 out,
                 "{}: ok, {} entries, {} aspects, {} role profiles, {} sources",
-                dir.display(),
+                source.describe(),
                 kb.entries().len(),
                 kb.aspects().len(),
                 [Role::DataScientist, Role::MlEngineer]
@@ -206,9 +276,8 @@ fn ask(
     })
 }
 
-/// `faqbot run`: configuration problems are reported together and exit 2
-/// before anything connects.
-fn run_bot(dir: &std::path::Path) -> Result<ExitCode> {
+/// `faqbot unregister --global | --guild ID`.
+fn unregister(guild: Option<u64>) -> Result<ExitCode> {
     let config = match crate::config::BotConfig::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -216,7 +285,34 @@ fn run_bot(dir: &std::path::Path) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let kb = load_dir(dir).with_context(|| format!("the FAQ in {} has problems", dir.display()))?;
+    let scope = match guild {
+        Some(id) => crate::discord::Scope::Guild(id),
+        None => crate::discord::Scope::Global,
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let removed = runtime.block_on(crate::discord::unregister(&config, scope))?;
+    match scope {
+        crate::discord::Scope::Global => println!("removed {removed} global slash commands"),
+        crate::discord::Scope::Guild(id) => {
+            println!("removed {removed} slash commands from server {id}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `faqbot run`: configuration problems are reported together and exit 2
+/// before anything connects.
+fn run_bot(source: &FaqSource) -> Result<ExitCode> {
+    let mut config = match crate::config::BotConfig::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("faqbot: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let kb = source.load()?;
+    tracing::info!(faq = %source.describe(), entries = kb.entries().len(), "serving");
+    config.faq_folder = source.folder().map(Path::to_path_buf);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(crate::discord::serve(
         config,

@@ -40,6 +40,10 @@ pub struct BotConfig {
     /// The shards this process runs; `None`: all of them, as many as
     /// Discord recommends.
     pub shards: Option<ShardRange>,
+    /// The FAQ folder being served, to watch and reload; `None` for the
+    /// embedded FAQ. Not read from the environment: the command line
+    /// resolves it (`--faq`, `FAQBOT_FAQ_DIR`, `./faq`, embedded).
+    pub faq_folder: Option<std::path::PathBuf>,
 }
 
 /// `FAQBOT_SHARDS=FIRST..LAST/TOTAL`: shards FIRST to LAST (inclusive) of
@@ -171,8 +175,47 @@ impl BotConfig {
                 http_proxy,
                 watch_faq,
                 shards,
+                faq_folder: None,
             }),
             _ => Err(ConfigError { problems }),
+        }
+    }
+}
+
+/// `FAQBOT_FAQ_DIR`, when set to something: an empty value (as
+/// `.env.example` leaves it) means unset, like every other variable here.
+pub fn faq_dir_from_env() -> Option<std::path::PathBuf> {
+    std::env::var_os("FAQBOT_FAQ_DIR")
+        .filter(|v| !v.to_string_lossy().trim().is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+/// How log lines are written: `FAQBOT_LOG_FORMAT=text` (the default) or
+/// `json`, one JSON object a line for log shippers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl LogFormat {
+    /// Reads `FAQBOT_LOG_FORMAT`; an unknown value falls back to text, with
+    /// the problem to log once logging is up.
+    pub fn from_env() -> (LogFormat, Option<String>) {
+        LogFormat::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`LogFormat::from_env`], through `get`.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> (LogFormat, Option<String>) {
+        match get("FAQBOT_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("" | "text") => (LogFormat::Text, None),
+            Some("json") => (LogFormat::Json, None),
+            Some(other) => (
+                LogFormat::Text,
+                Some(format!(
+                    "FAQBOT_LOG_FORMAT is {other:?}; expected text or json, so logging text"
+                )),
+            ),
         }
     }
 }

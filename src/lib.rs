@@ -3,20 +3,28 @@
 //!
 //! The module map and its one dependency rule:
 //!
-//! - [`kb`]: the FAQ model and its loader (errors name file, line and column).
+//! - [`kb`]: the FAQ model and its loader (errors name file, line and
+//!   column), for a folder or the FAQ embedded at build time.
 //! - [`matcher`]: pure retrieval, question → [`matcher::Verdict`].
 //! - [`compare`]: the side-by-side comparison and the role profiles.
 //! - [`render`]: every string a person reads, as plain data.
-//! - `cli` and `discord`: the two front ends; the only modules that print,
-//!   read the environment, log above debug or touch the network.
+//! - `cli` and `discord`: the two front ends, with `config` and `logging`;
+//!   the only modules that print, read the environment, log above debug or
+//!   touch the network.
 //!
 //! `kb` ← `matcher`, `compare` ← `render` ← {`cli`, `discord`}: a module
-//! uses only those to its left.
+//! uses only those to its left. The front ends are behind the default
+//! feature `bot`, so the core builds without serenity, tokio or clap.
 
+#[cfg(feature = "bot")]
 pub mod cli;
 pub mod compare;
+#[cfg(feature = "bot")]
 pub mod config;
+#[cfg(feature = "bot")]
 pub mod discord;
 pub mod kb;
+#[cfg(feature = "bot")]
+pub mod logging;
 pub mod matcher;
 pub mod render;

@@ -5,7 +5,6 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     // A missing .env is normal; a broken one is worth saying.
@@ -14,18 +13,16 @@ fn main() -> ExitCode {
             eprintln!("faqbot: ignoring .env: {e}");
         }
     }
-    // Logs go to stderr so that `--json` output stays clean.
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("faqbot=info,serenity=warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    let (format, problem) = faqbot::config::LogFormat::from_env();
+    faqbot::logging::init(format);
+    if let Some(problem) = problem {
+        tracing::warn!("{problem}");
+    }
     let cli = faqbot::cli::Cli::parse();
     match faqbot::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("faqbot: {e:#}");
+            eprintln!("faqbot: {}", faqbot::logging::chain(e.as_ref()));
             ExitCode::from(2)
         }
     }

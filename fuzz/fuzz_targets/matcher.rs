@@ -4,10 +4,9 @@
 
 #![no_main]
 
-use std::path::Path;
 use std::sync::OnceLock;
 
-use faqbot::kb::load_dir;
+use faqbot::kb::embedded;
 use faqbot::matcher::{Matcher, Verdict};
 use libfuzzer_sys::fuzz_target;
 
@@ -15,10 +14,7 @@ use libfuzzer_sys::fuzz_target;
 /// would be nearly all of the time spent.
 fn matcher() -> &'static Matcher {
     static MATCHER: OnceLock<Matcher> = OnceLock::new();
-    MATCHER.get_or_init(|| {
-        let faq = Path::new(env!("CARGO_MANIFEST_DIR")).join("../faq");
-        Matcher::new(&load_dir(&faq).expect("the shipped FAQ loads"))
-    })
+    MATCHER.get_or_init(|| Matcher::new(&embedded().expect("the shipped FAQ loads")))
 }
 
 fuzz_target!(|data: &[u8]| {

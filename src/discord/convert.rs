@@ -4,7 +4,7 @@
 use serenity::all::{
     ButtonStyle as SerenityStyle, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedFooter,
     CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateSelectMenu,
-    CreateSelectMenuKind, CreateSelectMenuOption,
+    CreateSelectMenuKind, CreateSelectMenuOption, EditInteractionResponse,
 };
 
 use crate::render::discord::{ButtonStyle, Embed, Reply, Row};
@@ -96,4 +96,13 @@ pub fn respond(reply: &Reply) -> CreateInteractionResponse {
 pub fn update(reply: &Reply) -> CreateInteractionResponse {
     let message = response_message(reply).content(reply.content.clone().unwrap_or_default());
     CreateInteractionResponse::UpdateMessage(message)
+}
+
+/// The edit that fills in a deferred response: content, embeds and
+/// components all set, so nothing of the "thinking" placeholder lingers.
+pub fn edit(reply: &Reply) -> EditInteractionResponse {
+    EditInteractionResponse::new()
+        .content(reply.content.clone().unwrap_or_default())
+        .embeds(reply.embeds.iter().map(embed).collect())
+        .components(rows(&reply.rows))
 }

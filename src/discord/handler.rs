@@ -1,20 +1,23 @@
 //! Gateway events → actions: READY registers the commands, a message may
-//! be answered, an interaction is routed. Decisions are made in
-//! [`super::policy`], [`super::commands`] and [`crate::render::discord`];
+//! be answered, an interaction is routed to its command. Decisions are made
+//! in [`super::policy`], [`super::commands`] and [`crate::render::discord`];
 //! this file only does the I/O and logs the outcome.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use serenity::all::{
-    ComponentInteraction, ComponentInteractionDataKind, Context, CreateAutocompleteResponse,
-    CreateInteractionResponse, EventHandler, Interaction, Message, Ready,
+    CommandInteraction, ComponentInteraction, ComponentInteractionDataKind, Context,
+    CreateAutocompleteResponse, CreateInteractionResponse, EventHandler, Interaction, Message,
+    Ready,
 };
 use serenity::async_trait;
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 
+use super::commands::{self, Call, CommandError, SlashCommand};
 use super::policy::{decide, strip_mention, Action, Incoming, Origin};
-use super::{commands, convert, State};
+use super::{convert, registration, State};
+use crate::logging::chain;
 use crate::render::discord::{self as view, CustomId, Reply};
 
 pub struct Handler {
@@ -33,26 +36,13 @@ impl EventHandler for Handler {
             invite = %super::invite_url(ready.application.id.get()),
             "connected"
         );
-        if !self
-            .state
-            .registered
-            .load(std::sync::atomic::Ordering::Acquire)
-        {
-            super::register_commands(&ctx.http, &self.state).await;
-        }
+        let guilds: Vec<_> = ready.guilds.iter().map(|g| g.id).collect();
+        registration::on_ready(&ctx.http, &self.state, &guilds).await;
     }
 
     async fn message(&self, ctx: Context, msg: Message) {
         let me = self.state.me.get().copied().unwrap_or_default();
-        let origin = if msg.guild_id.is_none() {
-            Origin::Dm
-        } else if msg.mentions.iter().any(|u| u.id.get() == me) {
-            Origin::Mention
-        } else {
-            Origin::Channel {
-                listening: self.state.listens_in(msg.channel_id.get()),
-            }
-        };
+        let origin = origin(&self.state, &msg, me);
         let text = strip_mention(&msg.content, me);
         let incoming = Incoming {
             from_bot: msg.author.bot,
@@ -63,28 +53,47 @@ impl EventHandler for Handler {
         };
         let faq = self.state.faq();
         let action = decide(&incoming, |q| faq.matcher.ask(q));
-        let reply = match &action {
+        // What the anti-spam policy counts: the entry for an answer, the
+        // suggestions or the hint otherwise. Every post is counted, so a
+        // member who keeps mentioning the bot (or replying to it) gets no
+        // more than anyone else.
+        let (reply, key) = match &action {
             Action::Ignore => return,
             Action::Answer(hit) => {
                 let entry = &faq.kb.entries()[hit.entry];
-                let admitted = self.state.antispam.lock().map(|mut s| {
-                    s.admit(
-                        Instant::now(),
-                        msg.channel_id.get(),
-                        origin == Origin::Dm,
-                        msg.author.id.get(),
-                        &entry.id,
-                    )
-                });
-                if let Ok(Err(held)) = admitted {
-                    debug!(channel = %msg.channel_id, entry = %entry.id, ?held, "answer held back");
-                    return;
-                }
-                view::answer(entry, hit.score)
+                (view::answer(entry, hit.score), entry.id.clone())
             }
-            Action::Suggest(hits) => view::did_you_mean(&faq.kb, hits, msg.author.id.get()),
-            Action::Hint => view::hint(),
+            Action::Suggest(hits) => {
+                let ids: Vec<&str> = hits
+                    .iter()
+                    .filter_map(|h| faq.kb.entries().get(h.entry))
+                    .map(|e| e.id.as_str())
+                    .collect();
+                (
+                    view::did_you_mean(&faq.kb, hits, msg.author.id.get()),
+                    format!("suggest:{}", ids.join(",")),
+                )
+            }
+            Action::Hint => (view::hint(), "hint".to_owned()),
         };
+        // A poisoned lock (a panic mid-count) admits: better a reply too
+        // many than a bot gone silent.
+        let held = match self.state.antispam.lock() {
+            Ok(mut spam) => spam
+                .admit(
+                    Instant::now(),
+                    msg.channel_id.get(),
+                    origin == Origin::Dm,
+                    msg.author.id.get(),
+                    &key,
+                )
+                .err(),
+            Err(_) => None,
+        };
+        if let Some(held) = held {
+            debug!(channel = %msg.channel_id, %key, ?held, "reply held back");
+            return;
+        }
         // Not `msg.reply`: it overrides the Http's empty allowed mentions
         // with [everyone, users, roles]. This keeps the default: no pings.
         let message = convert::message(&reply).reference_message(&msg);
@@ -92,31 +101,18 @@ impl EventHandler for Handler {
             Ok(_) => info!(
                 channel = %msg.channel_id,
                 action = action_name(&action),
-                entry = match &action {
-                    Action::Answer(hit) => faq.kb.entries()[hit.entry].id.as_str(),
-                    _ => "",
-                },
+                %key,
                 "replied"
             ),
-            Err(e) => warn!(channel = %msg.channel_id, error = %e, "could not send a reply"),
+            Err(e) => {
+                warn!(channel = %msg.channel_id, error = %chain(&e), "could not send a reply");
+            }
         }
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let result = match &interaction {
-            Interaction::Command(cmd) if cmd.data.name == commands::RELOAD => {
-                let outcome =
-                    super::reload::reload_and_log(&self.state, &ctx.http, "/faq-reload").await;
-                let reply = commands::reload_reply(&outcome);
-                cmd.create_response(&ctx.http, convert::respond(&reply))
-                    .await
-            }
-            Interaction::Command(cmd) => {
-                let reply = commands::run(&self.state, cmd);
-                debug!(command = %cmd.data.name, "slash command");
-                cmd.create_response(&ctx.http, convert::respond(&reply))
-                    .await
-            }
+            Interaction::Command(cmd) => self.command(&ctx, cmd).await,
             Interaction::Autocomplete(ac) => {
                 let typed = ac
                     .data
@@ -129,7 +125,9 @@ impl EventHandler for Handler {
                         _ => None,
                     })
                     .unwrap_or_default();
-                let choices = commands::autocomplete(&self.state, typed)
+                let choices = commands::find(&ac.data.name)
+                    .map(|c| c.autocomplete(&self.state, typed))
+                    .unwrap_or_default()
                     .into_iter()
                     .fold(CreateAutocompleteResponse::new(), |r, (name, value)| {
                         r.add_string_choice(name, value)
@@ -144,12 +142,60 @@ impl EventHandler for Handler {
             _ => Ok(()),
         };
         if let Err(e) = result {
-            warn!(error = %e, kind = ?interaction.kind(), "could not answer an interaction");
+            warn!(error = %chain(&e), kind = ?interaction.kind(), "could not answer an interaction");
         }
     }
 }
 
+/// Where a message came from. A reply to the bot's message mentions the
+/// bot without naming it in the text: that is not a question to the bot
+/// by itself.
+fn origin(state: &State, msg: &Message, me: u64) -> Origin {
+    if msg.guild_id.is_none() {
+        return Origin::Dm;
+    }
+    let mentioned = msg.mentions.iter().any(|u| u.id.get() == me);
+    let named =
+        msg.content.contains(&format!("<@{me}>")) || msg.content.contains(&format!("<@!{me}>"));
+    match (mentioned, named) {
+        (true, false) if msg.message_reference.is_some() => Origin::ReplyToBot,
+        (true, _) => Origin::Mention,
+        (false, _) => Origin::Channel {
+            listening: state.listens_in(msg.channel_id.get()),
+        },
+    }
+}
+
 impl Handler {
+    /// Runs a slash command and answers it. A slow command is acknowledged
+    /// first, so Discord's 3 seconds are met however long it works.
+    async fn command(&self, ctx: &Context, cmd: &CommandInteraction) -> serenity::Result<()> {
+        let Some(command) = commands::find(&cmd.data.name) else {
+            // A command Discord still has from an older version of the bot.
+            let reply = view::notice("That command is gone; try `/help`.");
+            return cmd
+                .create_response(&ctx.http, convert::respond(&reply))
+                .await;
+        };
+        debug!(command = command.name(), "slash command");
+        let call = Call {
+            state: &self.state,
+            http: &ctx.http,
+            cmd,
+        };
+        if command.slow() {
+            cmd.defer_ephemeral(ctx).await?;
+            let reply = reply_of(command, &call).await;
+            cmd.edit_response(&ctx.http, convert::edit(&reply))
+                .await
+                .map(drop)
+        } else {
+            let reply = reply_of(command, &call).await;
+            cmd.create_response(&ctx.http, convert::respond(&reply))
+                .await
+        }
+    }
+
     /// The response to a pressed button or a chosen menu option.
     fn component(&self, c: &ComponentInteraction) -> CreateInteractionResponse {
         let Some(id) = CustomId::parse(&c.data.custom_id) else {
@@ -192,6 +238,27 @@ impl Handler {
                 Some(e) => update(view::faq_entry(e, page)),
                 None => convert::respond(&view::gone()),
             },
+        }
+    }
+}
+
+/// What a command answers: its reply, a user's mistake as a short private
+/// note, or, for an internal failure, a generic note and an error log.
+async fn reply_of(command: &dyn SlashCommand, call: &Call<'_>) -> Reply {
+    match command.run(call).await {
+        Ok(reply) => reply,
+        Err(CommandError::User(text)) => {
+            debug!(command = command.name(), %text, "user error");
+            view::notice(&text)
+        }
+        Err(CommandError::Internal(e)) => {
+            error!(
+                command = command.name(),
+                user = %call.cmd.user.id,
+                error = %chain(e.as_ref()),
+                "slash command failed"
+            );
+            commands::internal_failure()
         }
     }
 }

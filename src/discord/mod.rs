@@ -1,6 +1,8 @@
 //! The Discord front end: the only serenity import. Client set-up (proxy,
-//! ratelimiter, allowed mentions, intents), the event handler, the slash
-//! commands, and the conversion of [`crate::render::discord`] replies.
+//! ratelimiter, allowed mentions, intents) here; the shared state, the
+//! event handler, registration, reloads, the slash commands (one file
+//! each) and the conversion of [`crate::render::discord`] replies in their
+//! own files.
 //!
 //! Business logic stays out: what to answer is the matcher's, what the reply
 //! says is the renderer's, whether to answer is [`policy`]'s.
@@ -9,124 +11,39 @@ mod commands;
 mod convert;
 mod handler;
 pub mod policy;
+mod registration;
 mod reload;
+mod state;
 
-use std::collections::HashSet;
 use std::future::Future;
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::Arc;
 
 use anyhow::{bail, Context as _, Result};
 use serenity::all::{
-    ClientBuilder, CreateAllowedMentions, GatewayIntents, HttpBuilder, Permissions,
+    ClientBuilder, CreateAllowedMentions, GatewayIntents, Http, HttpBuilder, Permissions,
 };
 use serenity::gateway::GatewayError;
 use tracing::{error, info, warn};
 
 use crate::config::BotConfig;
 use crate::kb::KnowledgeBase;
-use crate::matcher::{Matcher, Thresholds};
-use policy::AntiSpam;
 
-pub use commands::NAMES as COMMAND_NAMES;
+pub use commands::{help_lines as command_help, names as command_names};
+pub use registration::{unregister, Scope};
+pub use state::{Faq, Reloads, State};
 
-/// A loaded FAQ and its index, swapped whole.
-pub struct Faq {
-    pub kb: KnowledgeBase,
-    pub matcher: Matcher,
-}
-
-impl Faq {
-    /// Indexes `kb`, with the configured answer threshold if any.
-    pub fn new(kb: KnowledgeBase, answer_threshold: Option<f32>) -> Faq {
-        let mut matcher = Matcher::new(&kb);
-        if let Some(answer) = answer_threshold {
-            let t = matcher.thresholds();
-            matcher = matcher.with_thresholds(Thresholds {
-                answer,
-                suggest: t.suggest.min(answer),
-            });
-        }
-        Faq { kb, matcher }
+/// The REST client: no pings by default, and through the proxy when one is
+/// configured.
+fn http(config: &BotConfig) -> Http {
+    let mut http = HttpBuilder::new(config.token.expose())
+        // The bot must never ping: every message defaults to no mentions.
+        .default_allowed_mentions(CreateAllowedMentions::new());
+    if let Some(proxy) = &config.http_proxy {
+        // serenity ignores the proxy while its own ratelimiter is on;
+        // the proxy does the rate limiting for every process behind it.
+        http = http.proxy(proxy).ratelimiter_disabled(true);
     }
-}
-
-/// What every event handler shares.
-pub struct State {
-    faq: RwLock<Arc<Faq>>,
-    channels: HashSet<u64>,
-    guild: Option<u64>,
-    antispam: Mutex<AntiSpam>,
-    /// The bot's own user id, from READY.
-    me: OnceLock<u64>,
-    answer_threshold: Option<f32>,
-    /// Set once the commands are registered: every shard's READY would
-    /// otherwise register them again.
-    registered: std::sync::atomic::AtomicBool,
-}
-
-impl State {
-    pub fn new(faq: Faq, config: &BotConfig) -> State {
-        State {
-            faq: RwLock::new(Arc::new(faq)),
-            channels: config.channels.iter().copied().collect(),
-            guild: config.guild_id,
-            antispam: Mutex::new(AntiSpam::default()),
-            me: OnceLock::new(),
-            answer_threshold: config.answer_threshold,
-            registered: std::sync::atomic::AtomicBool::new(false),
-        }
-    }
-
-    /// The FAQ in force now.
-    pub fn faq(&self) -> Arc<Faq> {
-        match self.faq.read() {
-            Ok(f) => Arc::clone(&f),
-            // A panic while swapping cannot leave a half-written Arc.
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
-    }
-
-    /// Serves `faq` from now on; questions being answered finish with the
-    /// FAQ they started with.
-    fn replace_faq(&self, faq: Faq) {
-        let faq = Arc::new(faq);
-        match self.faq.write() {
-            Ok(mut f) => *f = faq,
-            Err(poisoned) => *poisoned.into_inner() = faq,
-        }
-    }
-
-    fn listens_in(&self, channel: u64) -> bool {
-        self.channels.contains(&channel)
-    }
-}
-
-/// Registers the slash commands by bulk overwrite (guild or global), so
-/// commands renamed or removed in a new version disappear.
-async fn register_commands(http: &serenity::all::Http, state: &State) {
-    let definitions = commands::definitions(state);
-    let registered = match state.guild {
-        Some(guild) => {
-            serenity::all::GuildId::new(guild)
-                .set_commands(http, definitions)
-                .await
-        }
-        None => serenity::all::Command::set_global_commands(http, definitions).await,
-    };
-    match registered {
-        Ok(cmds) => {
-            state
-                .registered
-                .store(true, std::sync::atomic::Ordering::Release);
-            let scope = if state.guild.is_some() {
-                "guild"
-            } else {
-                "global"
-            };
-            info!(count = cmds.len(), scope, "slash commands registered");
-        }
-        Err(e) => error!(error = %e, "could not register slash commands"),
-    }
+    http.build()
 }
 
 /// The intents the bot asks for. Message content is privileged: without it
@@ -162,6 +79,16 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let state = Arc::new(State::new(Faq::new(kb, config.answer_threshold), &config));
+    serve_state(config, state, shutdown).await
+}
+
+/// [`serve`] with a state the caller keeps, to watch it (tests wait on
+/// [`State::reloads`]).
+pub async fn serve_state(
+    config: BotConfig,
+    state: Arc<State>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
     let mut intents = INTENTS;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
@@ -169,15 +96,7 @@ pub async fn serve(
         let _ = stop_tx.send(true);
     });
     loop {
-        let mut http = HttpBuilder::new(config.token.expose())
-            // The bot must never ping: every message defaults to no mentions.
-            .default_allowed_mentions(CreateAllowedMentions::new());
-        if let Some(proxy) = &config.http_proxy {
-            // serenity ignores the proxy while its own ratelimiter is on;
-            // the proxy does the rate limiting for every process behind it.
-            http = http.proxy(proxy).ratelimiter_disabled(true);
-        }
-        let mut client = ClientBuilder::new_with_http(http.build(), intents)
+        let mut client = ClientBuilder::new_with_http(http(&config), intents)
             .event_handler(handler::Handler {
                 state: Arc::clone(&state),
             })

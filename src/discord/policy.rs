@@ -1,5 +1,7 @@
 //! Which messages get an answer, and how often: pure decisions with the
-//! clock passed in, so they are unit-tested without Discord.
+//! clock passed in, so they are unit-tested without Discord. Every post the
+//! bot makes on its own or on a mention (answers, suggestions, hints) goes
+//! through [`AntiSpam`].
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -13,6 +15,9 @@ pub enum Origin {
     Dm,
     /// A guild message that mentions the bot.
     Mention,
+    /// A reply to one of the bot's messages, which mentions the bot without
+    /// naming it: answered only when it asks something.
+    ReplyToBot,
     /// Any other guild message; `listening` when the channel is one where
     /// the bot answers unprompted.
     Channel { listening: bool },
@@ -63,6 +68,13 @@ pub fn decide(msg: &Incoming<'_>, ask: impl FnOnce(&str) -> Verdict) -> Action {
             Verdict::Answer { hit, .. } => Action::Answer(hit),
             Verdict::Suggest(hits) => Action::Suggest(hits),
             Verdict::Silent => Action::Hint,
+        },
+        // "thanks!" under the bot's answer asks nothing: no hint for it.
+        // A real follow-up question is answered, or gets suggestions.
+        Origin::ReplyToBot => match ask(msg.text) {
+            Verdict::Answer { hit, .. } => Action::Answer(hit),
+            Verdict::Suggest(hits) if looks_like_question(msg.text) => Action::Suggest(hits),
+            Verdict::Suggest(_) | Verdict::Silent => Action::Ignore,
         },
     }
 }
@@ -118,7 +130,7 @@ pub struct AntiSpam {
 }
 
 /// The window of the per-user limit.
-const USER_WINDOW: Duration = Duration::from_secs(60);
+const USER_WINDOW: Duration = Duration::from_mins(1);
 
 /// Past this many remembered posts, old ones are forgotten (bounded memory
 /// in a busy server).
@@ -127,7 +139,7 @@ const MEMORY: usize = 10_000;
 impl Default for AntiSpam {
     /// 60 s per entry and channel; 3 answers a minute per person.
     fn default() -> AntiSpam {
-        AntiSpam::new(Duration::from_secs(60), 3)
+        AntiSpam::new(Duration::from_mins(1), 3)
     }
 }
 
@@ -273,6 +285,28 @@ mod tests {
         assert_eq!(
             decide(&msg(Origin::Mention, "pizza"), |_: &str| Verdict::Silent),
             Action::Hint
+        );
+    }
+
+    #[test]
+    fn a_reply_to_the_bot_that_asks_nothing_gets_nothing() {
+        let silent = |_: &str| Verdict::Silent;
+        let suggest = |_: &str| Verdict::Suggest(vec![HIT]);
+        assert_eq!(
+            decide(&msg(Origin::ReplyToBot, "thanks!"), silent),
+            Action::Ignore
+        );
+        assert_eq!(
+            decide(&msg(Origin::ReplyToBot, "ok cool"), suggest),
+            Action::Ignore
+        );
+        assert_eq!(
+            decide(&msg(Origin::ReplyToBot, "and what about models?"), suggest),
+            Action::Suggest(vec![HIT])
+        );
+        assert_eq!(
+            decide(&msg(Origin::ReplyToBot, "mle salary"), answer),
+            Action::Answer(HIT)
         );
     }
 

@@ -1,6 +1,10 @@
 //! FAQ hot reload: a valid edit of the FAQ folder is served within a
 //! second or two, with no restart; a broken edit keeps the old FAQ serving
 //! and logs each problem with its file, line and column.
+//!
+//! Loading and indexing run on tokio's blocking pool, never on the workers
+//! that drive the gateway and answer interactions: at 10,000 entries they
+//! take seconds.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,10 +12,12 @@ use std::time::Duration;
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
 use serenity::all::Http;
+use tokio::task::JoinError;
 use tracing::{error, info, warn};
 
-use super::{register_commands, Faq, State};
+use super::{registration, Faq, State};
 use crate::kb::{load_dir, Changes, LoadError};
+use crate::logging::chain;
 
 /// Editors save in bursts (write, rename, chmod): one reload per burst.
 const SETTLE: Duration = Duration::from_millis(300);
@@ -19,6 +25,8 @@ const SETTLE: Duration = Duration::from_millis(300);
 /// What a reload did.
 #[derive(Debug)]
 pub enum Outcome {
+    /// The FAQ is the embedded one: there is no folder to read again.
+    NoFolder,
     /// The files load and say the same as before.
     Unchanged,
     /// The new FAQ is being served.
@@ -27,10 +35,14 @@ pub enum Outcome {
     Failed(LoadError),
 }
 
-/// Loads the FAQ folder again and, when it is valid and different, serves it.
+/// Loads the FAQ folder again and, when it is valid and different, serves
+/// it. Blocking: seconds for a big FAQ.
 pub fn reload(state: &State) -> Outcome {
+    let Some(dir) = &state.folder else {
+        return Outcome::NoFolder;
+    };
     let old = state.faq();
-    match load_dir(old.kb.dir()) {
+    match load_dir(dir) {
         Err(e) => Outcome::Failed(e),
         Ok(kb) => {
             let changes = kb.changes_since(&old.kb);
@@ -43,25 +55,37 @@ pub fn reload(state: &State) -> Outcome {
     }
 }
 
-/// Reloads and logs; re-registers the slash commands when the comparison
-/// aspects (their choices) changed.
-pub async fn reload_and_log(state: &State, http: &Http, why: &str) -> Outcome {
-    let outcome = reload(state);
+/// Reloads on the blocking pool, counts and logs the outcome, and
+/// re-registers the slash commands when the comparison aspects (their
+/// choices) changed.
+pub async fn reload_and_log(
+    state: &Arc<State>,
+    http: &Http,
+    why: &str,
+) -> Result<Outcome, JoinError> {
+    let worker = Arc::clone(state);
+    let outcome = tokio::task::spawn_blocking(move || reload(&worker)).await?;
     match &outcome {
-        Outcome::Unchanged => info!(why, "FAQ files unchanged"),
+        Outcome::NoFolder => info!(why, "serving the embedded FAQ: no folder to reload"),
+        Outcome::Unchanged => {
+            state.count_reload(|r| r.unchanged += 1);
+            info!(why, "FAQ files unchanged");
+        }
         Outcome::Reloaded(changes) => {
+            state.count_reload(|r| r.applied += 1);
             info!(why, entries = state.faq().kb.entries().len(), %changes, "FAQ reloaded");
             if changes.aspects_changed {
-                register_commands(http, state).await;
+                registration::register(http, state).await;
             }
         }
         Outcome::Failed(e) => {
             for p in &e.problems {
                 error!(why, problem = %p, "FAQ edit refused; still serving the previous FAQ");
             }
+            state.count_reload(|r| r.refused += 1);
         }
     }
-    outcome
+    Ok(outcome)
 }
 
 /// Watches the FAQ folder for as long as the returned debouncer lives.
@@ -69,7 +93,7 @@ pub fn watch(
     state: Arc<State>,
     http: Arc<Http>,
 ) -> Option<Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
-    let dir = state.faq().kb.dir().to_path_buf();
+    let dir = state.folder.clone()?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     let debouncer = new_debouncer(SETTLE, move |events: DebounceEventResult| {
         let touches_toml = match events {
@@ -86,17 +110,19 @@ pub fn watch(
     let mut debouncer = match debouncer {
         Ok(d) => d,
         Err(e) => {
-            warn!(error = %e, "cannot watch the FAQ folder; use /faq-reload after edits");
+            warn!(error = %chain(&e), "cannot watch the FAQ folder; use /faq-reload after edits");
             return None;
         }
     };
     if let Err(e) = debouncer.watcher().watch(&dir, RecursiveMode::NonRecursive) {
-        warn!(dir = %dir.display(), error = %e, "cannot watch the FAQ folder; use /faq-reload after edits");
+        warn!(dir = %dir.display(), error = %chain(&e), "cannot watch the FAQ folder; use /faq-reload after edits");
         return None;
     }
     tokio::spawn(async move {
         while rx.recv().await.is_some() {
-            reload_and_log(&state, &http, "files changed").await;
+            if let Err(e) = reload_and_log(&state, &http, "files changed").await {
+                error!(error = %chain(&e), "the FAQ reload task failed");
+            }
         }
     });
     info!(dir = %dir.display(), "watching the FAQ folder");

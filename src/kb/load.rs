@@ -158,7 +158,8 @@ struct RawRole {
 /// Loads every `*.toml` file directly in `dir`, in name order.
 ///
 /// `faq/` → a [`KnowledgeBase`], or every problem found, each with its
-/// `file:line:column`.
+/// `file:line:column`. The folder is read whole into `(path, bytes)` pairs
+/// and handed to [`load_contents`], the same call the embedded FAQ makes.
 pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
     let fail = |message: String| LoadError {
         problems: vec![Problem {
@@ -166,36 +167,82 @@ pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
             message,
         }],
     };
-    let listing = std::fs::read_dir(dir)
+    let mut paths = Vec::new();
+    list_files(dir, &mut paths)
         .map_err(|e| fail(format!("cannot read FAQ folder {}: {e}", dir.display())))?;
-    let mut paths: Vec<PathBuf> = listing
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
-        .collect();
-    paths.sort();
     let mut files = Vec::with_capacity(paths.len());
     let mut problems = Vec::new();
     for path in paths {
         match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => files.push((path, text)),
-                Err(e) => problems.push(Problem {
-                    location: Some(offset_location(
-                        &path,
-                        &String::from_utf8_lossy(e.as_bytes()),
-                        e.utf8_error().valid_up_to(),
-                    )),
-                    message: "the file is not valid UTF-8".into(),
-                }),
-            },
+            Ok(bytes) => files.push((path, bytes)),
             Err(e) => problems.push(Problem {
                 location: None,
                 message: format!("cannot read {}: {e}", path.display()),
             }),
         }
     }
-    match load_files(dir, &files) {
+    let files: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .map(|(path, bytes)| (path.clone(), bytes.as_slice()))
+        .collect();
+    match load_contents(dir, &files) {
+        Ok(kb) if problems.is_empty() => Ok(kb),
+        Ok(_) => Err(LoadError { problems }),
+        Err(mut e) => {
+            problems.append(&mut e.problems);
+            Err(LoadError { problems })
+        }
+    }
+}
+
+/// Every regular file under `dir`, recursively (hidden ones left out, as
+/// the embedding build script leaves them out), so a folder and the
+/// embedded FAQ hand the loader the same list.
+pub(super) fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            list_files(&path, out)?;
+        } else if path.is_file() {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Builds a knowledge base from every file of a FAQ, as `(path, bytes)`
+/// pairs under `dir`, whether read from a folder ([`load_dir`]) or baked
+/// into the binary ([`super::embedded`]). Reads the `*.toml` files directly
+/// in `dir`, in name order; other files are data the loader does not read
+/// (yet), carried along so both sources stay one list.
+pub fn load_contents(dir: &Path, files: &[(PathBuf, &[u8])]) -> Result<KnowledgeBase, LoadError> {
+    let mut tomls: Vec<&(PathBuf, &[u8])> = files
+        .iter()
+        .filter(|(path, _)| {
+            path.extension().is_some_and(|x| x == "toml") && path.parent() == Some(dir)
+        })
+        .collect();
+    tomls.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut texts = Vec::with_capacity(tomls.len());
+    let mut problems = Vec::new();
+    for (path, bytes) in tomls {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => texts.push((path.clone(), text.to_owned())),
+            Err(e) => problems.push(Problem {
+                location: Some(offset_location(
+                    path,
+                    &String::from_utf8_lossy(bytes),
+                    e.valid_up_to(),
+                )),
+                message: "the file is not valid UTF-8".into(),
+            }),
+        }
+    }
+    match load_files(dir, &texts) {
         Ok(kb) if problems.is_empty() => Ok(kb),
         Ok(_) => Err(LoadError { problems }),
         Err(mut e) => {

@@ -6,6 +6,7 @@
 //! file, line and column errors. Must not: match questions, render text, log, or
 //! touch anything but the folder it is handed.
 
+mod embedded;
 mod load;
 
 use std::fmt;
@@ -13,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use load::{load_dir, load_files, LoadError, Problem};
+pub use embedded::{embedded, embedded_files, EMBEDDED_DIR};
+pub use load::{load_contents, load_dir, load_files, LoadError, Problem};
 
 
 /// One of the two careers the bot knows.

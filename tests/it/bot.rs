@@ -8,6 +8,7 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -15,7 +16,7 @@ use serenity::all::{ChannelId, MessageId};
 use tokio::sync::oneshot;
 
 use faqbot::config::BotConfig;
-use faqbot::discord::{self, COMMAND_NAMES};
+use faqbot::discord;
 use faqbot::kb::load_dir;
 use faqbot::matcher::{Matcher, Verdict};
 
@@ -30,6 +31,8 @@ pub(crate) const GRACE: Duration = Duration::from_millis(150);
 pub(crate) struct Bot {
     _stop: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    /// The bot's shared state, to wait on its reload counts.
+    pub(crate) state: Arc<discord::State>,
 }
 
 /// Starts the bot listening in the guild's `#general` (unless `listen` is
@@ -58,21 +61,30 @@ pub(crate) async fn start_configured(
     vars.push(("DISCORD_TOKEN", "test-token".into()));
     vars.push(("DISCORD_GUILD_ID", standin.guild().id.to_string()));
     vars.push(("DISCORD_HTTP_PROXY", standin.http_base()));
-    let config = BotConfig::from_lookup(|name| {
+    let mut config = BotConfig::from_lookup(|name| {
         vars.iter()
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.clone())
     })
     .unwrap();
+    config.faq_folder = Some(dir.to_path_buf());
     let kb = load_dir(dir).unwrap();
+    let state = Arc::new(discord::State::new(
+        discord::Faq::new(kb, config.answer_threshold),
+        &config,
+    ));
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(discord::serve(config, kb, async {
+    let task = tokio::spawn(discord::serve_state(config, Arc::clone(&state), async {
         let _ = stopped.await;
     }));
     standin
         .wait_for_request(standin.is_registration(), WAIT)
         .await;
-    Bot { _stop: stop, task }
+    Bot {
+        _stop: stop,
+        task,
+        state,
+    }
 }
 
 pub(crate) fn reply_to(message: MessageId) -> impl Fn(&Recorded) -> bool {
@@ -98,6 +110,34 @@ pub(crate) async fn interact(standin: &StandIn, interaction: InteractionCreate) 
     standin
         .wait_for_request(callback(sent.callback_path()), WAIT)
         .await
+}
+
+/// Sends a slow command and waits for both halves of its answer: the
+/// deferred acknowledgement (private) and the edit that fills it in.
+pub(crate) async fn interact_deferred(
+    standin: &StandIn,
+    interaction: InteractionCreate,
+) -> (Recorded, Recorded) {
+    let sent = standin.interaction_create(interaction).await;
+    let ack = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    assert_eq!(ack.body["type"], 5, "deferred: {}", ack.body);
+    assert_eq!(ack.body["data"]["flags"], 64, "private: {}", ack.body);
+    let original = sent.original_path(standin.application_id());
+    let edit = standin
+        .wait_for_request(move |r| r.method == "PATCH" && r.path == original, WAIT)
+        .await;
+    (ack, edit)
+}
+
+/// A member other than the stand-in's default one, new each call.
+pub(crate) fn stranger(standin: &StandIn) -> crate::standin::UserFixture {
+    crate::standin::UserFixture {
+        id: standin.new_id().into(),
+        name: "stranger".into(),
+        bot: false,
+    }
 }
 
 fn text_of(v: &Value) -> String {
@@ -137,7 +177,7 @@ async fn registers_exactly_the_command_set_by_bulk_overwrite() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, COMMAND_NAMES);
+    assert_eq!(names, discord::command_names());
     let ask = &reg.body[0]["options"][0];
     assert_eq!(ask["name"], "question");
     assert_eq!(ask["autocomplete"], true);
@@ -276,8 +316,13 @@ async fn dms_and_mentions_get_answers_suggestions_or_a_hint() {
     assert!(buttons.len() >= 2 && buttons.len() <= 4, "{buttons:?}");
     assert_eq!(buttons.last().unwrap()["label"], "None of these");
 
+    // Someone else: three replies a minute is this member's share.
     let lost = standin
-        .message_create(MessageCreate::new("how tall is mount everest").mentioning_bot())
+        .message_create(
+            MessageCreate::new("how tall is mount everest")
+                .mentioning_bot()
+                .author(stranger(&standin)),
+        )
         .await;
     let reply = standin
         .wait_for_request(reply_to(lost.message_id), WAIT)
@@ -309,12 +354,11 @@ async fn did_you_mean_buttons_answer_the_asker_and_only_the_asker() {
     assert!(cb.body["data"]["embeds"][0]["description"].is_string());
     assert_eq!(cb.body["data"]["components"], serde_json::json!([]));
 
-    let stranger = crate::standin::UserFixture {
-        id: standin.new_id().into(),
-        name: "stranger".into(),
-        bot: false,
-    };
-    let cb = interact(&standin, InteractionCreate::button(&pick).user(stranger)).await;
+    let cb = interact(
+        &standin,
+        InteractionCreate::button(&pick).user(stranger(&standin)),
+    )
+    .await;
     assert_eq!(cb.body["type"], 4);
     assert_eq!(cb.body["data"]["flags"], 64, "a private note");
     assert!(cb.body["data"]["content"]
@@ -553,6 +597,11 @@ async fn the_built_binary_runs_against_the_stand_in_like_an_admin_starts_it() {
         .wait_for_request(reply_to(sent.message_id), WAIT)
         .await;
     assert!(text_of(&reply.body["embeds"][0]["description"]).contains("computer science"));
+    // Run from an empty folder, it serves the embedded FAQ: /faq-reload
+    // has no folder to read, says so, and nothing breaks.
+    let (_, filled) = interact_deferred(&standin, InteractionCreate::command("faq-reload")).await;
+    let text = filled.body["content"].as_str().unwrap();
+    assert!(text.contains("no FAQ folder to reload"), "{text}");
     // SIGTERM, as a service manager stops it: the shards close and the
     // process exits 0.
     let pid = child.id().unwrap().to_string();
@@ -684,7 +733,7 @@ async fn mle_salary_answer(standin: &StandIn) -> String {
 async fn a_valid_faq_edit_is_live_within_two_seconds_and_a_broken_one_keeps_the_old_faq() {
     let standin = StandIn::start().await;
     let faq = faq_copy();
-    let _bot = start_with(&standin, false, faq.path(), true).await;
+    let bot = start_with(&standin, false, faq.path(), true).await;
     let file = faq.path().join("ml-engineer.toml");
 
     edit(&file, "$160,000", "$170,000");
@@ -700,11 +749,19 @@ async fn a_valid_faq_edit_is_live_within_two_seconds_and_a_broken_one_keeps_the_
 
     // A broken edit (a new figure, and an unknown key): the previous FAQ
     // keeps serving, new figure not included.
+    let mut reloads = bot.state.reloads();
+    let before = *reloads.borrow_and_update();
     edit(&file, "$170,000", "$180,000");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("\n[[entry]]\nid = \"broken\"\ncolour = \"red\"\n");
     std::fs::write(&file, text).unwrap();
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Evidence that the watcher saw the edit and refused it, not a guess
+    // at how long that takes.
+    let after = *tokio::time::timeout(WAIT, reloads.wait_for(|r| r.refused > before.refused))
+        .await
+        .expect("the watcher refused the broken edit within 5 s")
+        .unwrap();
+    assert_eq!(after.applied, before.applied, "nothing of it was applied");
     assert!(mle_salary_answer(&standin).await.contains("$170,000"));
 }
 
@@ -728,8 +785,8 @@ async fn faq_reload_reports_what_changed_or_the_errors_with_their_place() {
         "Manage Server only"
     );
 
-    let cb = interact(&standin, InteractionCreate::command("faq-reload")).await;
-    assert!(cb.body["data"]["content"]
+    let (_, filled) = interact_deferred(&standin, InteractionCreate::command("faq-reload")).await;
+    assert!(filled.body["content"]
         .as_str()
         .unwrap()
         .contains("nothing changed"));
@@ -739,11 +796,10 @@ async fn faq_reload_reports_what_changed_or_the_errors_with_their_place() {
         "[[entry]]\nid = \"x\"\nrole = \"chef\"\n",
     )
     .unwrap();
-    let cb = interact(&standin, InteractionCreate::command("faq-reload")).await;
-    let text = cb.body["data"]["content"].as_str().unwrap().to_owned();
+    let (_, filled) = interact_deferred(&standin, InteractionCreate::command("faq-reload")).await;
+    let text = filled.body["content"].as_str().unwrap().to_owned();
     assert!(text.contains("previous FAQ is still served"), "{text}");
     assert!(text.contains("zz-broken.toml:1:1: missing field"), "{text}");
-    assert_eq!(cb.body["data"]["flags"], 64);
     assert!(
         mle_salary_answer(&standin).await.contains("$100,000"),
         "still served"
@@ -751,8 +807,8 @@ async fn faq_reload_reports_what_changed_or_the_errors_with_their_place() {
 
     std::fs::remove_file(faq.path().join("zz-broken.toml")).unwrap();
     edit(&faq.path().join("ml-engineer.toml"), "$160,000", "$170,000");
-    let cb = interact(&standin, InteractionCreate::command("faq-reload")).await;
-    let text = cb.body["data"]["content"].as_str().unwrap().to_owned();
+    let (_, filled) = interact_deferred(&standin, InteractionCreate::command("faq-reload")).await;
+    let text = filled.body["content"].as_str().unwrap().to_owned();
     assert_eq!(
         text,
         "FAQ reloaded: 0 added, 0 removed, 1 edited (mle-salary)."
@@ -830,4 +886,220 @@ async fn nothing_a_user_types_can_ping_or_break_formatting_through_the_bot() {
             .is_none_or(Vec::is_empty));
     }
     standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn suggestions_and_hints_are_throttled_like_answers() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, false).await;
+    let guild = standin.guild().id;
+    let channel = || ChannelId::new(standin.new_id());
+    // One member, mentioning the bot in four channels within the minute:
+    // three replies (a suggestion, a hint, a suggestion), then nothing.
+    let mut answered = Vec::new();
+    for question in [
+        vague_question(),
+        "how tall is mount everest",
+        "best pizza dough",
+    ] {
+        let sent = standin
+            .message_create(
+                MessageCreate::new(question)
+                    .in_channel(Some(guild), channel())
+                    .mentioning_bot(),
+            )
+            .await;
+        let reply = standin
+            .wait_for_request(reply_to(sent.message_id), WAIT)
+            .await;
+        assert!(
+            reply.body["embeds"][0].is_null(),
+            "not an answer: {}",
+            reply.body
+        );
+        answered.push(sent.message_id);
+    }
+    let fourth = standin
+        .message_create(
+            MessageCreate::new("how tall is mount everest")
+                .in_channel(Some(guild), channel())
+                .mentioning_bot(),
+        )
+        .await;
+    standin
+        .assert_no_request_for(reply_to(fourth.message_id), GRACE)
+        .await;
+
+    // The same hint in one channel waits out the cooldown, whoever asks.
+    let here = channel();
+    let first = standin
+        .message_create(
+            MessageCreate::new("pizza toppings")
+                .in_channel(Some(guild), here)
+                .mentioning_bot()
+                .author(stranger(&standin)),
+        )
+        .await;
+    standin
+        .wait_for_request(reply_to(first.message_id), WAIT)
+        .await;
+    let again = standin
+        .message_create(
+            MessageCreate::new("pizza toppings")
+                .in_channel(Some(guild), here)
+                .mentioning_bot()
+                .author(stranger(&standin)),
+        )
+        .await;
+    standin
+        .assert_no_request_for(reply_to(again.message_id), GRACE)
+        .await;
+    standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn a_reply_to_the_bot_that_asks_nothing_gets_nothing() {
+    let standin = StandIn::start().await;
+    let _bot = start(&standin, false).await;
+    let answer = standin
+        .message_create(MessageCreate::new("what is an MLE").mentioning_bot())
+        .await;
+    standin
+        .wait_for_request(reply_to(answer.message_id), WAIT)
+        .await;
+    // The bot's own message id does not matter to the policy: a reply
+    // mentions the bot without naming it in the text.
+    let bots_message = MessageId::new(standin.new_id());
+    let thanks = standin
+        .message_create(
+            MessageCreate::new("thanks, that helps!")
+                .replying_to_bot(bots_message)
+                .author(stranger(&standin)),
+        )
+        .await;
+    standin
+        .assert_no_request_for(reply_to(thanks.message_id), GRACE)
+        .await;
+    // A follow-up that asks something is answered.
+    let follow_up = standin
+        .message_create(
+            MessageCreate::new("and how much do data scientists earn?")
+                .replying_to_bot(bots_message)
+                .author(stranger(&standin)),
+        )
+        .await;
+    let reply = standin
+        .wait_for_request(reply_to(follow_up.message_id), WAIT)
+        .await;
+    assert!(text_of(&reply.body["embeds"][0]["description"]).contains("$90,000"));
+    standin.assert_all_valid();
+}
+
+/// A FAQ file of `n` generated entries (its own source), big enough to
+/// take seconds to load and index.
+fn big_faq(n: usize) -> String {
+    use std::fmt::Write as _;
+    const WORDS: &[&str] = &[
+        "model",
+        "data",
+        "pipeline",
+        "deploy",
+        "salary",
+        "skills",
+        "python",
+        "statistics",
+        "cloud",
+        "insight",
+        "dashboard",
+        "stakeholder",
+        "education",
+        "degree",
+        "tools",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |m: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        usize::try_from(seed % m as u64).unwrap()
+    };
+    let mut phrase = |k: usize| -> String {
+        (0..k)
+            .map(|_| {
+                if next(3) == 0 {
+                    WORDS[next(WORDS.len())].to_owned()
+                } else {
+                    format!("topic{}", next(4000))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut text = String::from("[[source]]\ntitle = \"Generated\"\n");
+    for i in 0..n {
+        let question = phrase(4);
+        let alternates: Vec<String> = (0..4).map(|_| format!("\"{}\"", phrase(3))).collect();
+        let answer = phrase(30);
+        let _ = write!(
+            text,
+            "[[entry]]\nid = \"gen-{i}\"\nrole = \"both\"\nsource = \"Generated\"\n\
+             question = \"What about {question}?\"\nalternates = [{}]\nanswer = \"{answer}\"\n",
+            alternates.join(", ")
+        );
+    }
+    text
+}
+
+/// Discord's limit for the first response to an interaction.
+const DISCORD_ACK_LIMIT: Duration = Duration::from_secs(3);
+
+/// Entries in the big FAQ: loading and indexing them takes well over 3 s
+/// (measured on 2 cores: 10 s in the debug build); the test checks that it
+/// did. An optimised build indexes several times faster.
+const BIG_FAQ: usize = if cfg!(debug_assertions) {
+    20_000
+} else {
+    100_000
+};
+
+#[tokio::test]
+async fn faq_reload_of_a_faq_that_takes_over_3_s_to_index_is_acknowledged_in_time() {
+    let standin = StandIn::start().await;
+    let faq = faq_copy();
+    let _bot = start_with(&standin, false, faq.path(), false).await;
+    std::fs::write(faq.path().join("zz-big.toml"), big_faq(BIG_FAQ)).unwrap();
+
+    let sent = standin
+        .interaction_create(InteractionCreate::command("faq-reload"))
+        .await;
+    let ack = standin
+        .wait_for_request(callback(sent.callback_path()), WAIT)
+        .await;
+    let acked = ack.at.duration_since(sent.dispatch.at);
+    eprintln!("/faq-reload acknowledged after {acked:?}");
+    assert_eq!(ack.body["type"], 5, "deferred: {}", ack.body);
+    assert!(acked < DISCORD_ACK_LIMIT, "acknowledged after {acked:?}");
+
+    // The runtime is free meanwhile: another command is answered at once.
+    let help = interact(&standin, InteractionCreate::command("help")).await;
+
+    let original = sent.original_path(standin.application_id());
+    let edit = standin
+        .wait_for_request(
+            move |r| r.method == "PATCH" && r.path == original,
+            Duration::from_mins(5),
+        )
+        .await;
+    let took = edit.at.duration_since(sent.dispatch.at);
+    eprintln!("/faq-reload of {BIG_FAQ} more entries answered after {took:?}");
+    assert!(
+        took > DISCORD_ACK_LIMIT,
+        "the reload took {took:?}: grow BIG_FAQ so the test proves something"
+    );
+    assert!(help.at < edit.at, "/help waited for the reload");
+    let text = edit.body["content"].as_str().unwrap();
+    assert!(
+        text.starts_with(&format!("FAQ reloaded: {BIG_FAQ} added")),
+        "{text}"
+    );
 }

@@ -171,16 +171,85 @@ fn list_json_has_every_field_of_every_entry() {
     }
 }
 
+/// Regression (issue 9): the FAQ folder was the build folder, baked in
+/// with `env!`, so a binary run anywhere else failed on every command.
 #[test]
-fn check_passes_on_the_shipped_faq_from_any_directory() {
+fn the_binary_copied_alone_into_an_empty_folder_answers_lists_and_checks() {
+    // A temporary folder outside the repository, holding only the binary,
+    // and an empty environment: as on a server or in a container.
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert!(!dir.path().starts_with(env!("CARGO_MANIFEST_DIR")));
+    let bin = dir.path().join("faqbot");
+    std::fs::copy(env!("CARGO_BIN_EXE_faqbot"), &bin).expect("copy the binary");
+    let run = |args: &[&str]| {
+        let o = Command::new(&bin)
+            .args(args)
+            .current_dir(dir.path())
+            .env_clear()
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let answer = run(&["ask", "how much do ML engineers make?"]);
+    assert!(answer.contains("$160,000"), "{answer}");
+    let list = run(&["list"]);
+    assert!(
+        list.contains("How much does a machine learning engineer earn?"),
+        "{list}"
+    );
+    let check = run(&["check"]);
+    assert!(check.starts_with("the embedded FAQ: ok, "), "{check}");
+    let entries = faqbot::kb::embedded().expect("loads").entries().len();
+    assert!(check.contains(&format!("{entries} entries")), "{check}");
+}
+
+#[test]
+fn an_empty_faqbot_faq_dir_means_unset_as_env_example_leaves_it() {
     let o = Command::new(env!("CARGO_BIN_EXE_faqbot"))
         .arg("check")
         .current_dir(std::env::temp_dir())
-        .env_remove("FAQBOT_FAQ_DIR")
+        .env_clear()
+        .env("FAQBOT_FAQ_DIR", "")
         .output()
         .expect("runs");
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("ok, "), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("the embedded FAQ: ok"),
+        "{}",
+        stdout(&o)
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = Command::new(env!("CARGO_BIN_EXE_faqbot"))
+        .arg("check")
+        .env_clear()
+        .env("FAQBOT_FAQ_DIR", dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2), "a named folder is used");
+}
+
+#[test]
+fn a_faq_folder_in_the_working_directory_is_served_before_the_embedded_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("faq")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("faq/a.toml"),
+        "[[source]]\ntitle = \"S\"\n\n[[entry]]\nid = \"x\"\nrole = \"both\"\nsource = \"S\"\nquestion = \"Q?\"\nanswer = \"A.\"\n",
+    )
+    .expect("write");
+    let o = Command::new(env!("CARGO_BIN_EXE_faqbot"))
+        .arg("check")
+        .current_dir(dir.path())
+        .env_clear()
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("the FAQ folder faq: ok, 1 entries"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -195,4 +264,31 @@ fn check_reports_a_broken_faq_with_file_line_and_column() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("a.toml:6:8: unknown role \"pilot\""), "{err}");
+}
+
+#[test]
+fn logs_in_a_pipe_carry_no_colour_codes_and_json_logs_are_one_object_a_line() {
+    let log = |format: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_faqbot"))
+            .args(["ask", "what is an MLE?"])
+            .current_dir(std::env::temp_dir())
+            .env_clear()
+            .env("RUST_LOG", "faqbot=debug")
+            .env("FAQBOT_LOG_FORMAT", format)
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let text = log("text");
+    assert!(text.contains("serving"), "{text}");
+    assert!(!text.contains('\u{1b}'), "ANSI escapes in a pipe: {text:?}");
+    let json = log("json");
+    let lines: Vec<&str> = json.lines().collect();
+    assert!(!lines.is_empty());
+    for line in lines {
+        let v: Value = serde_json::from_str(line).expect("one JSON object a line");
+        assert!(v["level"].is_string() && v["fields"].is_object(), "{line}");
+    }
+    assert!(json.contains("the embedded FAQ"), "{json}");
 }

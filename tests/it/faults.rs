@@ -16,6 +16,10 @@ use crate::bot::{identifies, reply_to, start_configured, GRACE, WAIT};
 use crate::faq_dir;
 use crate::standin::{Fault, GatewayRecord, MessageCreate, Options, StandIn};
 
+/// serenity's wait between starting one shard and the next
+/// (`WAIT_BETWEEN_BOOTS_IN_SECONDS` in its shard queuer).
+const SHARD_SPACING: Duration = Duration::from_secs(5);
+
 /// How many replies `message` got.
 fn replies(standin: &StandIn, message: MessageId) -> usize {
     standin
@@ -255,6 +259,15 @@ async fn faqbot_shards_runs_only_its_range() {
     )
     .await;
     standin.barrier().await;
+    // serenity starts each further shard SHARD_SPACING after the one
+    // before: a range that wrongly held shard 1 would identify it only
+    // then, so its absence is watched over that whole window.
+    standin
+        .assert_no_gateway_for(
+            |g| matches!(g, GatewayRecord::Identify { shard, .. } if shard[0] != 0),
+            SHARD_SPACING + Duration::from_secs(2),
+        )
+        .await;
     let shards: Vec<[u32; 2]> = standin
         .gateway_log()
         .iter()

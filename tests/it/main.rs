@@ -9,12 +9,16 @@ mod cli;
 mod faq_errors;
 mod faults;
 mod matching;
+mod msrv;
 mod props;
 mod quality;
+mod scopes;
 mod standin;
 mod standin_selftest;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use faqbot::kb::{load_dir, KnowledgeBase};
 use faqbot::matcher::Matcher;
@@ -24,9 +28,29 @@ fn faq_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("faq")
 }
 
-/// The shipped FAQ and a matcher over it.
-fn shipped() -> (KnowledgeBase, Matcher) {
-    let kb = load_dir(&faq_dir()).expect("the shipped FAQ loads");
-    let matcher = Matcher::new(&kb);
-    (kb, matcher)
+/// How many times [`shipped`] loaded and indexed the FAQ.
+static SHIPPED_BUILDS: AtomicUsize = AtomicUsize::new(0);
+
+/// The shipped FAQ and a matcher over it, loaded and indexed once for the
+/// whole test binary (tests call it hundreds of times; the FAQ and the
+/// matcher are read-only).
+fn shipped() -> &'static (KnowledgeBase, Matcher) {
+    static SHIPPED: OnceLock<(KnowledgeBase, Matcher)> = OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        SHIPPED_BUILDS.fetch_add(1, Ordering::Relaxed);
+        let kb = load_dir(&faq_dir()).expect("the shipped FAQ loads");
+        let matcher = Matcher::new(&kb);
+        (kb, matcher)
+    })
+}
+
+/// Regression (issue 9): `shipped()` re-loaded and re-indexed the FAQ on
+/// every call, 64 times in one test.
+#[test]
+fn the_shipped_faq_is_loaded_and_indexed_once() {
+    let first: *const _ = shipped();
+    for _ in 0..64 {
+        assert!(std::ptr::eq(first, shipped()), "one FAQ and index, shared");
+    }
+    assert_eq!(SHIPPED_BUILDS.load(Ordering::Relaxed), 1);
 }

@@ -128,7 +128,7 @@ proptest! {
 
     #[test]
     fn matcher_never_panics_and_ranks_in_range_sorted_and_deterministically(q in question()) {
-        let (kb, m) = shipped_cached();
+        let (kb, m) = shipped();
         let hits = m.rank(&q);
         check_hits(&hits, kb.entries().len())?;
         prop_assert_eq!(&hits, &m.rank(&q), "rank is not deterministic");
@@ -177,7 +177,7 @@ proptest! {
         head in domain_text(),
         tail in awkward_text(30).prop_filter("something to repeat", |t| !t.is_empty()),
     ) {
-        let (_, m) = shipped_cached();
+        let (_, m) = shipped();
         let mut long = head;
         while long.len() < 1 << 20 {
             long.push_str(&tail);
@@ -226,13 +226,6 @@ fn check_hits(hits: &[Hit], entries: usize) -> Result<(), TestCaseError> {
 
 fn distinct<T: std::hash::Hash + Eq>(items: &[T]) -> usize {
     items.iter().collect::<HashSet<_>>().len()
-}
-
-/// The shipped FAQ and its index, built once for every case of the
-/// process (building them per case would be most of the time spent).
-fn shipped_cached() -> &'static (KnowledgeBase, Matcher) {
-    static SHIPPED: std::sync::OnceLock<(KnowledgeBase, Matcher)> = std::sync::OnceLock::new();
-    SHIPPED.get_or_init(shipped)
 }
 
 // ---------------------------------------------------------------------------
@@ -601,8 +594,14 @@ fn every_reply(kb: &KnowledgeBase, hits: &[Hit], asker: u64, score: f32) -> Vec<
         ("no_match".to_owned(), view::no_match(kb, hits, asker)),
         ("no_match (none)".to_owned(), view::no_match(kb, &[], asker)),
         ("overview".to_owned(), view::overview(kb.aspects())),
-        ("help".to_owned(), view::help(kb.entries().len(), true)),
-        ("help".to_owned(), view::help(usize::MAX, false)),
+        (
+            "help".to_owned(),
+            view::help(kb.entries().len(), true, &faqbot::discord::command_help()),
+        ),
+        (
+            "help".to_owned(),
+            view::help(usize::MAX, false, &faqbot::discord::command_help()),
+        ),
         ("hint".to_owned(), view::hint()),
         ("none_of_these".to_owned(), view::none_of_these()),
         ("not_yours".to_owned(), view::not_yours()),

@@ -33,6 +33,9 @@ pub struct MessageCreate {
     author: Option<Author>,
     mention_bot: bool,
     reply_to: Option<MessageId>,
+    /// A reply that pings the author of the message it replies to (the
+    /// bot): `mentions` lists the bot, the text does not name it.
+    reply_ping: bool,
 }
 
 impl MessageCreate {
@@ -44,6 +47,7 @@ impl MessageCreate {
             author: None,
             mention_bot: false,
             reply_to: None,
+            reply_ping: false,
         }
     }
 
@@ -103,6 +107,15 @@ impl MessageCreate {
         self
     }
 
+    /// A reply to the bot's `message`, pinging the bot as Discord's reply
+    /// does by default: the bot is in `mentions`, not in the text.
+    #[must_use]
+    pub fn replying_to_bot(mut self, message: MessageId) -> Self {
+        self.reply_to = Some(message);
+        self.reply_ping = true;
+        self
+    }
+
     pub(super) fn build(self, world: &World, id: MessageId, ids: &Snowflakes) -> BuiltMessage {
         let (guild_id, channel_id) = match (self.dm, self.channel) {
             (true, _) => (None, world.dm_channel_id),
@@ -134,6 +147,9 @@ impl MessageCreate {
             if !content.contains(&mention) {
                 content = format!("{mention} {content}");
             }
+            extra["mentions"] = json!([world.bot.to_json()]);
+        }
+        if self.reply_ping {
             extra["mentions"] = json!([world.bot.to_json()]);
         }
         if let Some(reference) = self.reply_to {

@@ -756,6 +756,33 @@ impl StandIn {
         .await
     }
 
+    /// Asserts that nothing matching `pred` reaches the gateway log for the
+    /// whole of `window`: for things that would happen late (serenity
+    /// starts each further shard 5 s after the one before), where a
+    /// barrier proves nothing.
+    pub async fn assert_no_gateway_for(
+        &self,
+        pred: impl Fn(&GatewayRecord) -> bool,
+        window: Duration,
+    ) {
+        let deadline = tokio::time::Instant::now() + window;
+        loop {
+            let changed = self.shared.changed.notified();
+            {
+                let state = self.shared.lock();
+                let seen: Vec<&GatewayRecord> =
+                    state.gateway_log.iter().filter(|r| pred(r)).collect();
+                assert!(
+                    seen.is_empty(),
+                    "Discord stand-in: expected no such gateway record, got {seen:?}"
+                );
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                return;
+            }
+        }
+    }
+
     /// Every request recorded so far, in arrival order.
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.lock().requests.clone()

@@ -170,6 +170,17 @@ fn route(shared: &Shared, method: &Method, segments: &[&str], body: &Value) -> R
         ("PUT", ["applications", a, "commands"]) if *a == app => {
             overwrite_commands(shared, None, body)
         }
+        ("GET", ["applications", a, "commands"]) if *a == app => list_commands(shared, None),
+        ("GET", ["applications", a, "guilds", guild, "commands"]) if *a == app => {
+            match guild
+                .parse()
+                .ok()
+                .filter(|g| world.guilds.iter().any(|f| f.id.get() == *g))
+            {
+                Some(guild) => list_commands(shared, Some(GuildId::new(guild))),
+                None => Reply::error(StatusCode::FORBIDDEN, 50001, "Missing Access"),
+            }
+        }
         ("PUT", ["applications", a, "guilds", guild, "commands"]) if *a == app => {
             match guild
                 .parse()
@@ -188,6 +199,30 @@ fn route(shared: &Shared, method: &Method, segments: &[&str], body: &Value) -> R
         ("POST", ["webhooks", a, token]) if *a == app => followup(shared, token, body),
         _ => Reply::not_found(),
     }
+}
+
+/// The commands registered in one scope (names only: the stand-in keeps
+/// no more of them).
+fn list_commands(shared: &Shared, guild: Option<GuildId>) -> Reply {
+    let state = shared.lock();
+    let mut commands: Vec<(&String, u64)> = state
+        .commands
+        .iter()
+        .filter(|((scope, _), _)| *scope == guild)
+        .map(|((_, name), id)| (name, *id))
+        .collect();
+    commands.sort_by_key(|(_, id)| *id);
+    let commands = commands
+        .into_iter()
+        .map(|(name, id)| {
+            shared.world.command(
+                id,
+                guild,
+                &json!({"name": name, "description": "a command"}),
+            )
+        })
+        .collect();
+    Reply::json(Value::Array(commands), Answer::Commands)
 }
 
 fn overwrite_commands(shared: &Shared, guild: Option<GuildId>, body: &Value) -> Reply {

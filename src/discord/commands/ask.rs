@@ -1,0 +1,71 @@
+//! `/ask question`: the answer, privately, with a button to post it; or
+//! suggestions; autocomplete offers FAQ questions as the user types.
+
+use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption};
+use serenity::async_trait;
+
+use super::{Call, CommandError, SlashCommand};
+use crate::discord::State;
+use crate::matcher::Verdict;
+use crate::render::discord::{self as view, limits, CommandHelp, Reply, CHOICE_PREFIX};
+
+const QUESTION: &str = "question";
+
+pub struct Ask;
+
+#[async_trait]
+impl SlashCommand for Ask {
+    fn name(&self) -> &'static str {
+        "ask"
+    }
+
+    fn define(&self, command: CreateCommand, _: &crate::kb::KnowledgeBase) -> CreateCommand {
+        command
+            .description("Ask the Data Scientist / ML Engineer FAQ")
+            .add_option(
+                CreateCommandOption::new(
+                    CommandOptionType::String,
+                    QUESTION,
+                    "Your question about either career",
+                )
+                .required(true)
+                .set_autocomplete(true)
+                .max_length(300),
+            )
+    }
+
+    fn help(&self) -> Option<CommandHelp> {
+        Some(CommandHelp {
+            name: self.name(),
+            options: format!("`{QUESTION}`"),
+            what: "ask; suggestions appear as you type. Only you see the answer, with a button to post it.",
+        })
+    }
+
+    async fn run(&self, call: &Call<'_>) -> Result<Reply, CommandError> {
+        let question = call.required(QUESTION)?;
+        let faq = call.state.faq();
+        let kb = &faq.kb;
+        // A picked suggestion names its entry: that entry, exactly.
+        if let Some(entry) = question
+            .strip_prefix(CHOICE_PREFIX)
+            .and_then(|id| kb.entry(id))
+        {
+            return Ok(view::private_answer(entry, 1.0));
+        }
+        let asker = call.cmd.user.id.get();
+        Ok(match faq.matcher.ask(question) {
+            Verdict::Answer { hit, .. } => {
+                view::private_answer(&kb.entries()[hit.entry], hit.score)
+            }
+            Verdict::Suggest(hits) => view::no_match(kb, &hits, asker),
+            Verdict::Silent => view::no_match(kb, &[], asker),
+        })
+    }
+
+    fn autocomplete(&self, state: &State, typed: &str) -> Vec<(String, String)> {
+        let faq = state.faq();
+        let entries = faq.matcher.complete(typed, limits::CHOICES);
+        view::choices(&faq.kb, &entries)
+    }
+}
