@@ -17,7 +17,7 @@ use serde::Deserialize;
 static DECISION: &str = include_str!("../../model/decision.toml");
 
 /// How many signals there are.
-pub const N: usize = 20;
+pub const N: usize = 21;
 
 /// What is known about one (question, entry) pair, every value finite.
 ///
@@ -40,6 +40,8 @@ pub struct Signals {
     pub sem_centroid: f32,
     /// Cosine similarity to the entry's closest answer sentence.
     pub sem_answer: f32,
+    /// The same, with role names left out of both.
+    pub sem_answer_topic: f32,
     pub lex_margin: f32,
     pub lex_answer_margin: f32,
     pub sem_margin: f32,
@@ -75,6 +77,7 @@ impl Signals {
         "sem_topic",
         "sem_centroid",
         "sem_answer",
+        "sem_answer_topic",
         "lex_margin",
         "lex_answer_margin",
         "sem_margin",
@@ -99,6 +102,7 @@ impl Signals {
             self.sem_topic,
             self.sem_centroid,
             self.sem_answer,
+            self.sem_answer_topic,
             self.lex_margin,
             self.lex_answer_margin,
             self.sem_margin,

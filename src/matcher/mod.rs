@@ -175,8 +175,10 @@ pub struct Matcher {
     phrasing_topics: Vectors,
     /// One vector per entry: the mean of its phrasings'.
     centroids: Vectors,
-    /// One vector per answer sentence, and each entry's range of them.
+    /// One vector per answer sentence (as written, and its topic), and
+    /// each entry's range of them.
     answer_vectors: Vectors,
+    answer_topics: Vectors,
     entry_answers: Vec<Range<u32>>,
     /// Per entry: every concept of its answer, sorted.
     answer_concepts: Vec<Vec<u32>>,
@@ -275,15 +277,18 @@ impl Matcher {
         );
         let mut entry_answers = Vec::with_capacity(kb.entries().len());
         let mut next = 0_u32;
-        let answer_vectors = Vectors::encode(kb.entries().iter().flat_map(|entry| {
-            let sentences = answer_sentences(&entry.answer);
-            entry_answers.push(next..next + sentences.len() as u32);
-            next += sentences.len() as u32;
-            sentences
-                .into_iter()
-                .map(|s| read(s, false))
-                .collect::<Vec<_>>()
-        }));
+        let sentences: Vec<&str> = kb
+            .entries()
+            .iter()
+            .flat_map(|entry| {
+                let sentences = answer_sentences(&entry.answer);
+                entry_answers.push(next..next + sentences.len() as u32);
+                next += sentences.len() as u32;
+                sentences
+            })
+            .collect();
+        let answer_vectors = Vectors::encode(sentences.iter().map(|s| read(s, false)));
+        let answer_topics = Vectors::encode(sentences.iter().map(|s| read(s, true)));
         let mut in_answers = vec![Vec::new(); concepts.len()];
         for (e, terms) in answer_terms.iter().enumerate() {
             for &c in terms {
@@ -309,6 +314,7 @@ impl Matcher {
             phrasing_topics,
             centroids,
             answer_vectors,
+            answer_topics,
             entry_answers,
             answer_concepts,
             question_words: kb.vocabulary().question_words.iter().cloned().collect(),
@@ -407,7 +413,10 @@ impl Matcher {
         for h in self.scored(question, 0.0) {
             lex[h.entry] = h.score;
         }
-        let queries = self.semantic_queries(question);
+        let queries = self.semantic_queries(question, &whole);
+        if queries.is_empty() {
+            return Vec::new();
+        }
         let sem = &self.phrasing_similarity(&queries, entries);
         let mut picked: Vec<usize> = top_indices(&lex, CANDIDATES_PER_SIGNAL)
             .into_iter()
@@ -448,7 +457,8 @@ impl Matcher {
             .iter()
             .map(|&e| {
                 let role_fit = role_agreement(&whole, self.audiences[e]);
-                let (sem_topic, sem_centroid, sem_answer) = self.entry_similarity(&queries, e);
+                let (sem_topic, sem_centroid, sem_answer, sem_answer_topic) =
+                    self.entry_similarity(&queries, e);
                 Signals {
                     lex: lex[e],
                     lex_answer: lex_answer(e),
@@ -456,6 +466,7 @@ impl Matcher {
                     sem_topic,
                     sem_centroid,
                     sem_answer,
+                    sem_answer_topic,
                     role_fit,
                     wrong_role: flag(whole.single_role().is_some() && role_fit < 0.5),
                     unknown,
@@ -491,13 +502,48 @@ impl Matcher {
     /// The question's texts for the semantic model: the whole message and,
     /// for a long one, each sentence; each as read (role names spelled
     /// out) and as its topic (role names left out).
-    fn semantic_queries(&self, question: &str) -> Vec<(Vec<f32>, Vec<f32>)> {
+    ///
+    /// A sentence that is about another job or about what the articles
+    /// never cover is context, not the question ("I'm from Mexico. What
+    /// should a data scientist study?"): it is left out, and so is the whole
+    /// message, which holds it. A sentence naming no role reads with the
+    /// message's roles and readings, as in [`Matcher::rank`]: in "I'm a
+    /// nurse. How much do they earn?" the second sentence is about nurses.
+    /// Empty when nothing is left: the bot stays silent.
+    fn semantic_queries(&self, question: &str, whole: &Analysis) -> Vec<(Vec<f32>, Vec<f32>)> {
         let bounded: String = question.chars().take(MAX_CHARS).collect();
-        let mut texts = vec![bounded.as_str()];
         let sentences = text::sentences(&bounded);
-        if sentences.len() > 1 {
-            texts.extend(sentences);
-        }
+        let strays = |a: &Analysis| match a.scope {
+            Scope::Outside => true,
+            Scope::OtherJob => !a.names_a_role(),
+            Scope::Ours => false,
+        };
+        let texts: Vec<&str> = if sentences.len() < 2 {
+            if strays(whole) {
+                Vec::new()
+            } else {
+                vec![bounded.as_str()]
+            }
+        } else {
+            let kept: Vec<&str> = sentences
+                .iter()
+                .copied()
+                .filter(|s| {
+                    let mut a = self.analyze_question(s);
+                    if !a.names_a_role() {
+                        a.data_scientist = whole.data_scientist;
+                        a.ml_engineer = whole.ml_engineer;
+                        a.scope = a.scope.max(whole.scope);
+                    }
+                    !strays(&a)
+                })
+                .collect();
+            if kept.len() == sentences.len() {
+                std::iter::once(bounded.as_str()).chain(kept).collect()
+            } else {
+                kept
+            }
+        };
         texts
             .into_iter()
             .map(|t| {
@@ -524,9 +570,14 @@ impl Matcher {
         sem
     }
 
-    /// One candidate's other semantic signals: (topic, centroid, answer).
-    fn entry_similarity(&self, queries: &[(Vec<f32>, Vec<f32>)], e: usize) -> (f32, f32, f32) {
-        let (mut topic, mut centroid, mut answer) = (0.0_f32, 0.0_f32, 0.0_f32);
+    /// One candidate's other semantic signals: (topic, centroid, answer,
+    /// answer topic).
+    fn entry_similarity(
+        &self,
+        queries: &[(Vec<f32>, Vec<f32>)],
+        e: usize,
+    ) -> (f32, f32, f32, f32) {
+        let (mut topic, mut centroid, mut answer, mut answer_topic) = (0.0_f32, 0.0_f32, 0.0_f32, 0.0_f32);
         let phrasings = self.entry_phrasings[e].clone();
         let answers = self.entry_answers[e].clone();
         for (q, t) in queries {
@@ -536,9 +587,10 @@ impl Matcher {
             centroid = centroid.max(self.centroids.similarity(e, q));
             for i in answers.clone() {
                 answer = answer.max(self.answer_vectors.similarity(i as usize, q));
+                answer_topic = answer_topic.max(self.answer_topics.similarity(i as usize, t));
             }
         }
-        (topic, centroid, answer)
+        (topic, centroid, answer, answer_topic)
     }
 
     /// A `?`, or a first word that opens a question (the vocabulary's
