@@ -229,9 +229,8 @@ fn ask(
     out: &mut impl Write,
 ) -> Result<ExitCode> {
     let matcher = Matcher::new(kb);
-    let explained = |q: &str| {
-        render::explanation_view(kb, q, &matcher.explain(q), matcher.thresholds())
-    };
+    let explained =
+        |q: &str| render::explanation_view(kb, q, &matcher.explain(q), matcher.thresholds());
     let Some(question) = question else {
         if !json {
             anyhow::bail!("give a question, or use --json to read questions from standard input");

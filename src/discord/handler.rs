@@ -52,7 +52,7 @@ impl EventHandler for Handler {
             text: &text,
         };
         let faq = self.state.faq();
-        let action = decide(&incoming, |q| faq.matcher.ask(q));
+        let action = decide(&incoming, |q| faq.matcher.ask_message(q));
         // What the anti-spam policy counts: the entry for an answer, the
         // suggestions or the hint otherwise. Every post is counted, so a
         // member who keeps mentioning the bot (or replying to it) gets no
