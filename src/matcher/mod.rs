@@ -127,6 +127,19 @@ pub struct Explanation {
     pub candidates: Vec<Candidate>,
 }
 
+/// A warning about the FAQ's content, at the entry it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub location: crate::kb::Location,
+    pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
 /// One entry considered for a question: its signals and the probability
 /// the decision model gives them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -241,7 +254,9 @@ pub struct Matcher {
     unknown_weight: f32,
     thresholds: Thresholds,
     semantic: SemanticIndex,
-    /// Per entry: every concept of its answer, sorted.
+    /// Per entry: every concept of its phrasings and answer, sorted; and
+    /// of its answer alone.
+    entry_concepts: Vec<Vec<u32>>,
     answer_concepts: Vec<Vec<u32>>,
     question_words: std::collections::HashSet<String>,
     /// Each role's display name, lower case, as the semantic model reads it.
@@ -261,6 +276,7 @@ impl Matcher {
         let mut phrasings = Vec::new();
         let mut phrasing_terms: Vec<Vec<u32>> = Vec::new();
         let mut answer_terms: Vec<Vec<u32>> = Vec::new();
+        let mut entry_concepts: Vec<Vec<u32>> = Vec::new();
         let mut answer_concepts: Vec<Vec<u32>> = Vec::new();
         let mut entry_phrasings = Vec::new();
         let mut choices = Vec::new();
@@ -287,15 +303,16 @@ impl Matcher {
             entry_phrasings.push(start..phrasings.len() as u32);
             let tokens = text::tokenize_all(&entry.answer);
             words.extend(tokens.iter().cloned());
-            let mut all: Vec<u32> = lexicon
+            let all: Vec<u32> = lexicon
                 .analyze(&sure_tokens(tokens))
                 .terms
                 .iter()
                 .map(|t| intern(&t.key))
                 .collect();
             answer_terms.push(all.iter().copied().filter(|c| !seen.contains(c)).collect());
-            all.sort_unstable();
-            answer_concepts.push(all);
+            let (answer, whole) = concept_sets(all, &seen);
+            answer_concepts.push(answer);
+            entry_concepts.push(whole);
         }
         let n = kb.entries().len() as f32;
         let idf = rarity(
@@ -340,6 +357,7 @@ impl Matcher {
             unknown_weight: (1.0 + (n + 0.5) / 0.5).ln(),
             thresholds: Thresholds::default(),
             semantic,
+            entry_concepts,
             answer_concepts,
             question_words: kb.vocabulary().question_words.iter().cloned().collect(),
             role_names: kb
@@ -400,6 +418,52 @@ impl Matcher {
                 && matches!(&verdict, Verdict::Answer { hit, .. }
                     if hit.score >= Decision::shipped().confident));
         (verdict, question)
+    }
+
+    /// What a maintainer should fix: each phrasing (question or alternate)
+    /// that does not answer with its own entry, and each phrasing two
+    /// entries share (after folding case and punctuation). `faqbot check`
+    /// warns with these; `--strict` refuses the FAQ.
+    pub fn self_check(&self, kb: &KnowledgeBase) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
+        for (e, entry) in kb.entries().iter().enumerate() {
+            for text in std::iter::once(&entry.question).chain(&entry.alternates) {
+                let key = text::tokenize_all(text);
+                match seen.get(&key) {
+                    Some(&other) if other != e => out.push(Finding {
+                        location: entry.location.clone(),
+                        message: format!(
+                            "entry \"{}\" shares the phrasing \"{text}\" with entry \"{}\"",
+                            entry.id,
+                            kb.entries()[other].id
+                        ),
+                    }),
+                    Some(_) => {}
+                    None => {
+                        seen.insert(key, e);
+                    }
+                }
+                let found = match self.ask(text) {
+                    Verdict::Answer { hit, .. } => Some(hit.entry),
+                    _ => None,
+                };
+                if found != Some(e) {
+                    let got = found.map_or_else(
+                        || "no answer".to_owned(),
+                        |f| format!("entry \"{}\"", kb.entries()[f].id),
+                    );
+                    out.push(Finding {
+                        location: entry.location.clone(),
+                        message: format!(
+                            "entry \"{}\": its phrasing \"{text}\" gets {got}; reword it, or the entry it finds",
+                            entry.id
+                        ),
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// How a question was read and ranked, for `faqbot ask --explain`.
@@ -500,9 +564,13 @@ impl Matcher {
                     self.entry_similarity(&readings, e);
                 Signals {
                     lex: lex[e],
+                    lex_entry: readings
+                        .iter()
+                        .map(|r| self.coverage(&r.analysis, &self.entry_concepts[e]))
+                        .fold(0.0, f32::max),
                     lex_answer: readings
                         .iter()
-                        .map(|r| self.answer_coverage(&r.analysis, e))
+                        .map(|r| self.coverage(&r.analysis, &self.answer_concepts[e]))
                         .fold(0.0, f32::max),
                     sem: sem[e],
                     sem_topic,
@@ -603,15 +671,15 @@ impl Matcher {
             .collect()
     }
 
-    /// Share of a reading's known concepts, weighted by rarity, that entry
-    /// `e`'s answer holds.
-    fn answer_coverage(&self, a: &Analysis, e: usize) -> f32 {
+    /// Share of a reading's known concepts, weighted by rarity, that `held`
+    /// (an entry's sorted concepts) holds.
+    fn coverage(&self, a: &Analysis, held_by: &[u32]) -> f32 {
         let (mut held, mut total) = (0.0_f32, 0.0_f32);
         for t in &a.terms {
             if let Some(&c) = self.concepts.get(&t.key) {
                 let w = self.idf[c as usize] * t.sure;
                 total += w;
-                if self.answer_concepts[e].binary_search(&c).is_ok() {
+                if held_by.binary_search(&c).is_ok() {
                     held += w;
                 }
             }
@@ -912,6 +980,18 @@ impl Matcher {
             })
             .collect()
     }
+}
+
+/// An entry's answer concepts and its whole text's (with its phrasings'
+/// `seen`), each sorted and deduplicated.
+fn concept_sets(mut answer: Vec<u32>, seen: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    answer.sort_unstable();
+    answer.dedup();
+    let mut whole = answer.clone();
+    whole.extend_from_slice(seen);
+    whole.sort_unstable();
+    whole.dedup();
+    (answer, whole)
 }
 
 /// Rarity over entries (BM25's IDF): a concept in every entry says little.
