@@ -216,6 +216,10 @@ struct Reading {
     topic: Vec<f32>,
 }
 
+/// Entries whose phrasings the semantic signal compares, by the closeness
+/// of their centroids.
+const SEMANTIC_SHORTLIST: usize = 10;
+
 /// Entries taken as candidates from each of the two scorers.
 const CANDIDATES_PER_SIGNAL: usize = 5;
 
@@ -514,13 +518,14 @@ impl Matcher {
     /// lexical score of a sentence that has them is zero, so "what do
     /// pilots earn" and "data scientist salary in euros" stay silent.
     pub fn candidates(&self, question: &str) -> Vec<Candidate> {
-        let whole = self.analyze_question(question);
+        let whole_tokens = self.read_tokens(question);
+        let whole = self.lexicon.analyze(&whole_tokens);
         if whole.terms.is_empty() && !whole.names_a_role() {
             // "thanks a lot!!": nothing to match on, whatever it resembles.
             return Vec::new();
         }
         let entries = self.audiences.len();
-        let readings = self.readings(question, &whole);
+        let readings = self.readings(question, &whole, &whole_tokens);
         if readings.is_empty() {
             return Vec::new();
         }
@@ -530,7 +535,7 @@ impl Matcher {
                 lex[h.entry] = lex[h.entry].max(h.score);
             }
         }
-        let sem = &self.phrasing_similarity(&readings, entries);
+        let sem = &self.phrasing_similarity(&readings, &lex);
         let mut picked: Vec<usize> = top_indices(&lex, CANDIDATES_PER_SIGNAL)
             .into_iter()
             .filter(|&e| lex[e] > 0.0)
@@ -595,7 +600,7 @@ impl Matcher {
         let decision = Decision::shipped();
         // One word naming no role ("python", "data") is a topic, not a
         // question: at most a suggestion, however well it matches.
-        let ceiling = if text::tokenize(question).len() < 2 && !whole.names_a_role() {
+        let ceiling = if whole_tokens.len() < 2 && !whole.names_a_role() {
             self.thresholds.answer * 0.99
         } else {
             1.0
@@ -629,7 +634,7 @@ impl Matcher {
     /// about what the articles never cover, is context, not the question
     /// ("I'm from Mexico."), and is left out; so is one with nothing to
     /// match on ("thanks in advance!"). Empty: the bot stays silent.
-    fn readings(&self, question: &str, whole: &Analysis) -> Vec<Reading> {
+    fn readings(&self, question: &str, whole: &Analysis, whole_tokens: &[Token]) -> Vec<Reading> {
         let bounded: String = question.chars().take(MAX_CHARS).collect();
         let sentences = text::sentences(&bounded);
         let strays = |a: &Analysis| match a.scope {
@@ -642,12 +647,22 @@ impl Matcher {
         } else {
             sentences
         };
+        let single = texts.len() == 1;
         let roles = self.role_prefix(whole);
         texts
             .into_iter()
             .filter_map(|t| {
-                let tokens = self.read_tokens(t);
-                let mut analysis = self.lexicon.analyze(&tokens);
+                // One sentence: the message's tokens and reading, already made.
+                let tokens = if single {
+                    whole_tokens.to_vec()
+                } else {
+                    self.read_tokens(t)
+                };
+                let mut analysis = if single {
+                    whole.clone()
+                } else {
+                    self.lexicon.analyze(&tokens)
+                };
                 if analysis.terms.is_empty() && !analysis.names_a_role() {
                     return None;
                 }
@@ -710,12 +725,33 @@ impl Matcher {
     /// Per entry: the best similarity of any query to any of its phrasings.
     /// The one semantic pass over the whole FAQ; the other signals are
     /// computed for candidates only.
-    fn phrasing_similarity(&self, readings: &[Reading], entries: usize) -> Vec<f32> {
+    ///
+    /// An entry's phrasings are compared only when its centroid is among
+    /// the [`SEMANTIC_SHORTLIST`] closest, or the lexical signal found it
+    /// (`lexical`): one comparison per entry, then a dozen per shortlisted
+    /// entry, instead of one per phrasing of the whole FAQ.
+    fn phrasing_similarity(&self, readings: &[Reading], lexical: &[f32]) -> Vec<f32> {
+        let entries = lexical.len();
         let mut sem = vec![0.0_f32; entries];
+        let mut near = vec![0.0_f32; entries];
         for Reading { vector: q, .. } in readings {
-            for (p, phrasing) in self.phrasings.iter().enumerate() {
-                let e = phrasing.entry as usize;
-                sem[e] = sem[e].max(self.semantic.phrasings.similarity(p, q));
+            for (e, n) in near.iter_mut().enumerate() {
+                *n = n.max(self.semantic.centroids.similarity(e, q));
+            }
+        }
+        let mut shortlist = top_indices(&near, SEMANTIC_SHORTLIST);
+        shortlist.extend(
+            top_indices(lexical, CANDIDATES_PER_SIGNAL)
+                .into_iter()
+                .filter(|&e| lexical[e] > 0.0),
+        );
+        shortlist.sort_unstable();
+        shortlist.dedup();
+        for Reading { vector: q, .. } in readings {
+            for &e in &shortlist {
+                for p in self.entry_phrasings[e].clone() {
+                    sem[e] = sem[e].max(self.semantic.phrasings.similarity(p as usize, q));
+                }
             }
         }
         sem
