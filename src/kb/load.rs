@@ -152,7 +152,6 @@ struct RawRole {
     source: Spanned<String>,
     #[serde(default)]
     names: Vec<Spanned<String>>,
-    colour: Option<Spanned<String>>,
 }
 
 /// Loads every `*.toml` file directly in `dir`, in name order.
@@ -538,21 +537,6 @@ impl Builder {
             .into_iter()
             .filter_map(|n| self.word(f, n, &format!("a name of {role}")))
             .collect();
-        let colour = r.colour.and_then(|c| {
-            let at = f.at(c.span());
-            let text = c.into_inner();
-            let hex = text.trim().strip_prefix('#').unwrap_or(text.trim());
-            match u32::from_str_radix(hex, 16) {
-                Ok(v) if hex.len() == 6 => Some(v),
-                _ => {
-                    self.problem(
-                        at,
-                        format!("colour \"{text}\" is not a #rrggbb colour (like \"#2e86de\")"),
-                    );
-                    None
-                }
-            }
-        });
         self.kb.roles.push(RoleProfile {
             role,
             name,
@@ -560,7 +544,6 @@ impl Builder {
             sets_apart,
             source,
             names,
-            colour,
         });
     }
 

@@ -172,9 +172,6 @@ pub struct RoleProfile {
     /// as typed; the matcher reads them through its own tokenizer.
     #[serde(skip)]
     pub names: Vec<String>,
-    /// The embed colour of this role's entries, `0xRRGGBB`.
-    #[serde(skip)]
-    pub colour: Option<u32>,
 }
 
 /// Words that mean one thing here: `salary` for "pay", "earn", "comp".
