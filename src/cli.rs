@@ -82,6 +82,21 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         guild: Option<u64>,
     },
+    /// Questions, answers and votes from the store (`FAQBOT_DATABASE_URL`).
+    Stats {
+        /// Over the last N days, today included.
+        #[arg(long, value_name = "N", default_value_t = 30)]
+        days: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete everything the store holds about one server, for when it
+    /// removes the bot.
+    Forget {
+        /// The server (guild) id.
+        #[arg(long, value_name = "ID")]
+        guild: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -155,6 +170,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Run => return run_bot(&source),
         Command::Unregister { guild, .. } => return unregister(guild),
+        Command::Stats { days, json } => return stats(days, json),
+        Command::Forget { guild } => return forget(guild),
         _ => {}
     }
     let kb = source.load()?;
@@ -202,7 +219,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run | Command::Unregister { .. } => unreachable!("handled above"),
+        Command::Run
+        | Command::Unregister { .. }
+        | Command::Stats { .. }
+        | Command::Forget { .. } => unreachable!("handled above"),
         Command::Check => {
             writeln!(
                 out,
@@ -229,9 +249,8 @@ fn ask(
     out: &mut impl Write,
 ) -> Result<ExitCode> {
     let matcher = Matcher::new(kb);
-    let explained = |q: &str| {
-        render::explanation_view(kb, q, &matcher.explain(q), matcher.thresholds())
-    };
+    let explained =
+        |q: &str| render::explanation_view(kb, q, &matcher.explain(q), matcher.thresholds());
     let Some(question) = question else {
         if !json {
             anyhow::bail!("give a question, or use --json to read questions from standard input");
@@ -300,6 +319,64 @@ fn unregister(guild: Option<u64>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Opens the store the environment names and runs `work` on it; a store
+/// that cannot be opened is exit 2, its URL's password redacted.
+fn with_store<F, Fut>(work: F) -> Result<ExitCode>
+where
+    F: FnOnce(crate::store::Store) -> Fut,
+    Fut: std::future::Future<Output = Result<ExitCode>>,
+{
+    let config = match crate::config::StoreConfig::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("faqbot: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        match crate::store::Store::open(&config.url).await {
+            Ok(store) => {
+                let code = work(store.clone()).await;
+                store.close().await;
+                code
+            }
+            Err(e) => {
+                eprintln!("faqbot: {e}");
+                Ok(ExitCode::from(2))
+            }
+        }
+    })
+}
+
+/// `faqbot stats [--days N] [--json]`.
+fn stats(days: u32, json: bool) -> Result<ExitCode> {
+    with_store(|store| async move {
+        let view = store
+            .stats(None, days.max(1), crate::store::now())
+            .await
+            .context("reading the stats")?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&view)?);
+        } else {
+            print!("{}", render::stats::render_stats_text(&view));
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `faqbot forget --guild ID`.
+fn forget(guild: u64) -> Result<ExitCode> {
+    with_store(|store| async move {
+        let rows = store
+            .forget_guild(guild)
+            .await
+            .context("deleting the server's rows")?;
+        println!("deleted {rows} rows of server {guild}");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
 /// `faqbot run`: configuration problems are reported together and exit 2
 /// before anything connects.
 fn run_bot(source: &FaqSource) -> Result<ExitCode> {
@@ -314,10 +391,18 @@ fn run_bot(source: &FaqSource) -> Result<ExitCode> {
     tracing::info!(faq = %source.describe(), entries = kb.entries().len(), "serving");
     config.faq_folder = source.folder().map(Path::to_path_buf);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(crate::discord::serve(
-        config,
-        kb,
-        crate::discord::shutdown_signal(),
-    ))?;
-    Ok(ExitCode::SUCCESS)
+    runtime.block_on(async {
+        // Before connecting: a store that cannot be opened is a start-up
+        // error, not a bot that silently keeps nothing.
+        let store = match crate::store::Store::open(&config.store.url).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("faqbot: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        };
+        tracing::info!(store = %store.url(), "store open");
+        crate::discord::serve(config, kb, store, crate::discord::shutdown_signal()).await?;
+        Ok(ExitCode::SUCCESS)
+    })
 }

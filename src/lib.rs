@@ -11,6 +11,8 @@
 //! - `cli` and `discord`: the two front ends, with `config` and `logging`;
 //!   the only modules that print, read the environment, log above debug or
 //!   touch the network.
+//! - `store`: usage counts, votes, review texts and per-server settings in
+//!   SQLite or PostgreSQL, for the front ends (behind `bot` with them).
 //!
 //! `kb` ← `matcher`, `compare` ← `render` ← {`cli`, `discord`}: a module
 //! uses only those to its left. The front ends are behind the default
@@ -28,3 +30,5 @@ pub mod kb;
 pub mod logging;
 pub mod matcher;
 pub mod render;
+#[cfg(feature = "bot")]
+pub mod store;

@@ -14,6 +14,7 @@ pub mod policy;
 mod registration;
 mod reload;
 mod state;
+mod upkeep;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use tracing::{error, info, warn};
 
 use crate::config::BotConfig;
 use crate::kb::KnowledgeBase;
+use crate::store::Store;
 
 pub use commands::{help_lines as command_help, names as command_names};
 pub use registration::{unregister, Scope};
@@ -76,9 +78,11 @@ pub fn invite_url(application_id: u64) -> String {
 pub async fn serve(
     config: BotConfig,
     kb: KnowledgeBase,
+    store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let state = Arc::new(State::new(Faq::new(kb, config.answer_threshold), &config));
+    let state =
+        Arc::new(State::new(Faq::new(kb, config.answer_threshold), &config).with_store(store));
     serve_state(config, state, shutdown).await
 }
 
@@ -90,6 +94,8 @@ pub async fn serve_state(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let mut intents = INTENTS;
+    // Ends with the process: retention needs no connection to Discord.
+    let _upkeep = upkeep::start(Arc::clone(&state), config.store.retention_days);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown.await;

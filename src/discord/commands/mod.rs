@@ -10,6 +10,7 @@ mod ask;
 mod compare;
 mod faq;
 mod faq_reload;
+mod faq_settings;
 mod help;
 mod role;
 
@@ -30,6 +31,7 @@ pub static ALL: &[&dyn SlashCommand] = &[
     &faq::Faq,
     &help::Help,
     &faq_reload::FaqReload,
+    &faq_settings::FaqSettings,
 ];
 
 /// The names of every command, in registration order.

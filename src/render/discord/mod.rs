@@ -4,7 +4,7 @@
 //!
 //! One home per concern: [`limits`] (Discord's limits and `fit`), [`view`]
 //! (what a reply is), [`custom_id`] (the codec), `replies` (the
-//! builders), `help` (the help text).
+//! builders), `help` (the help text), [`settings`] (`/faq-settings`).
 //!
 //! The Discord adapter only converts a [`Reply`] into serenity builders.
 //! Must not: import serenity, or echo a user's text (so nothing a user
@@ -14,6 +14,7 @@ pub mod custom_id;
 mod help;
 pub mod limits;
 mod replies;
+pub mod settings;
 pub mod view;
 
 pub use custom_id::{choice_value, CustomId, CHOICE_PREFIX};

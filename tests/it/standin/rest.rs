@@ -192,6 +192,8 @@ fn route(shared: &Shared, method: &Method, segments: &[&str], body: &Value) -> R
             }
         }
         ("POST", ["channels", channel, "messages"]) => create_message(shared, channel, body),
+        // The stand-in keeps no messages: any deletion succeeds.
+        ("DELETE", ["channels", _, "messages", _]) => Reply::no_content(),
         ("POST", ["interactions", id, token, "callback"]) => callback(shared, id, token, body),
         (_, ["webhooks", a, token, "messages", "@original"]) if *a == app => {
             original(shared, method, token, body)

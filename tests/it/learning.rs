@@ -1,0 +1,505 @@
+//! The store through the real bot: what a conversation leaves in it, a
+//! store that fails while the bot runs, and per-server settings changed by
+//! slash command (next message, after a restart, refused to members).
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
+use faqbot::discord;
+use faqbot::kb::load_dir;
+use faqbot::store::{GuildSettings, Store};
+use serenity::all::ChannelId;
+
+use crate::bot::{any_message, config_for, interact, reply_to, start_state, Bot, GRACE, WAIT};
+use crate::faq_dir;
+use crate::standin::{InteractionCreate, MessageCreate, StandIn};
+
+/// The Manage Server permission bit, which the admin commands need.
+const MANAGE_GUILD: u64 = 1 << 5;
+use crate::store::sqlite;
+
+/// The bot on the stand-in, keeping what it stores in `store`.
+pub(crate) async fn start_stored(
+    standin: &StandIn,
+    store: &Store,
+    vars: Vec<(&'static str, String)>,
+) -> Bot {
+    let config = config_for(standin, &faq_dir(), vars);
+    let kb = load_dir(&faq_dir()).unwrap();
+    let state = discord::State::new(discord::Faq::new(kb, config.answer_threshold), &config)
+        .with_store(store.clone());
+    start_state(standin, config, state).await
+}
+
+/// Waits until the bot has handed `n` questions to the store.
+async fn recorded(bot: &Bot, n: u64) {
+    let mut r = bot.state.recorded();
+    tokio::time::timeout(WAIT, r.wait_for(|k| *k >= n))
+        .await
+        .unwrap_or_else(|_| panic!("{n} questions recorded"))
+        .unwrap();
+}
+
+#[tokio::test]
+async fn what_the_bot_could_not_answer_is_kept_for_review_and_chatter_is_not() {
+    let standin = StandIn::start().await;
+    let db = sqlite().await;
+    let channel = standin.guild().channel_id.to_string();
+    let bot = start_stored(&standin, &db.store, vec![("FAQBOT_CHANNELS", channel)]).await;
+    // Chatter in a listening channel: not a question, nothing kept.
+    standin
+        .message_create(MessageCreate::new("lol that meeting went long"))
+        .await;
+    let answered = standin
+        .message_create(MessageCreate::new("how much does an ML engineer earn?"))
+        .await;
+    standin
+        .wait_for_request(reply_to(answered.message_id), WAIT)
+        .await;
+    let missed = standin
+        .message_create(MessageCreate::new("is a bootcamp in Lisbon worth it?").mentioning_bot())
+        .await;
+    standin
+        .wait_for_request(reply_to(missed.message_id), WAIT)
+        .await;
+    recorded(&bot, 2).await;
+    let stats = db.store.stats(None, 1, faqbot::store::now()).await.unwrap();
+    assert_eq!((stats.questions, stats.answered), (2, 1), "{stats:?}");
+    assert_eq!(stats.entries.len(), 1);
+    assert_eq!(stats.entries[0].answers, 1);
+    let texts = db.store.review_texts(0).await.unwrap();
+    let kept: Vec<&str> = texts.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(kept, ["is a bootcamp in Lisbon worth it?"]);
+    assert_eq!(texts[0].guild, standin.guild().id.get());
+    assert_eq!(texts[0].kind, "unanswered");
+}
+
+#[tokio::test]
+async fn a_store_that_fails_while_the_bot_runs_does_not_stop_answers() {
+    let standin = StandIn::start().await;
+    let db = sqlite().await;
+    let channel = standin.guild().channel_id.to_string();
+    let bot = start_stored(&standin, &db.store, vec![("FAQBOT_CHANNELS", channel)]).await;
+    let first = standin
+        .message_create(MessageCreate::new("how much does an ML engineer earn?"))
+        .await;
+    standin
+        .wait_for_request(reply_to(first.message_id), WAIT)
+        .await;
+    recorded(&bot, 1).await;
+    assert_eq!(*bot.state.store_errors().borrow(), 0);
+    // The store goes away: every later read and write fails.
+    db.store.close().await;
+    for q in [
+        "what tools do data scientists use?",
+        "what degree do ML engineers usually have?",
+    ] {
+        let sent = standin.message_create(MessageCreate::new(q)).await;
+        standin
+            .wait_for_request(reply_to(sent.message_id), WAIT)
+            .await;
+    }
+    let mut errors = bot.state.store_errors();
+    // Per message: the settings read and the question's write.
+    tokio::time::timeout(WAIT, errors.wait_for(|n| *n >= 4))
+        .await
+        .expect("the failures are counted")
+        .unwrap();
+    // Slash commands, which read the settings too, keep answering.
+    let r = interact(&standin, InteractionCreate::command("help")).await;
+    assert_eq!(r.body["type"], 4, "{}", r.body);
+}
+
+/// `/faq-settings` with these options, from an admin (Manage Server).
+fn settings_as_admin() -> InteractionCreate {
+    InteractionCreate::command("faq-settings").with_permissions(MANAGE_GUILD)
+}
+
+fn content(r: &crate::standin::Recorded) -> String {
+    r.body["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_setting_changed_by_slash_command_applies_to_the_next_message_and_survives_a_restart() {
+    let db = sqlite().await;
+    let question = "what tools do data scientists use?";
+    {
+        let standin = StandIn::start().await;
+        // No FAQBOT_CHANNELS: by default it answers nowhere unprompted.
+        let _bot = start_stored(&standin, &db.store, vec![]).await;
+        let general = standin.guild().channel_id;
+        let before = standin.message_create(MessageCreate::new(question)).await;
+        standin.barrier().await;
+        standin
+            .assert_no_request_for(reply_to(before.message_id), GRACE)
+            .await;
+        let r = interact(
+            &standin,
+            settings_as_admin().channel_option("add-channel", general, 0),
+        )
+        .await;
+        assert_eq!(r.body["type"], 4, "{}", r.body);
+        assert_eq!(r.body["data"]["flags"], 64, "private: {}", r.body);
+        let text = content(&r);
+        assert!(
+            text.contains(&format!("Saved: answering in <#{general}>")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("- channels: <#{general}>\n")),
+            "{text}"
+        );
+        let after = standin.message_create(MessageCreate::new(question)).await;
+        standin
+            .wait_for_request(reply_to(after.message_id), WAIT)
+            .await;
+        standin.assert_all_valid();
+    }
+    // A new process on the same store: the setting is still in force.
+    let standin = StandIn::start().await;
+    let _bot = start_stored(&standin, &db.store, vec![]).await;
+    let sent = standin.message_create(MessageCreate::new(question)).await;
+    standin
+        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .await;
+    // Unprompted answering off: the channel stays listed, and silent.
+    let r = interact(&standin, settings_as_admin().option("unprompted", false)).await;
+    assert!(content(&r).contains("unprompted answers off"), "{}", r.body);
+    let sent = standin
+        .message_create(MessageCreate::new("how much does an ML engineer earn?"))
+        .await;
+    standin.barrier().await;
+    standin
+        .assert_no_request_for(reply_to(sent.message_id), GRACE)
+        .await;
+}
+
+#[tokio::test]
+async fn settings_are_refused_to_members_without_manage_server_and_validated() {
+    let standin = StandIn::start().await;
+    let db = sqlite().await;
+    let _bot = start_stored(&standin, &db.store, vec![]).await;
+    let guild = standin.guild().id.get();
+    let general = standin.guild().channel_id;
+    let r = interact(
+        &standin,
+        InteractionCreate::command("faq-settings").channel_option("add-channel", general, 0),
+    )
+    .await;
+    assert_eq!(r.body["data"]["flags"], 64);
+    assert!(
+        content(&r).contains("needs the Manage Server permission"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        db.store.settings(guild).await.unwrap(),
+        GuildSettings::default()
+    );
+
+    for (interaction, expected) in [
+        (settings_as_admin().option("threshold", 1.5), "from 0 to 1"),
+        (
+            settings_as_admin().unresolved_channel_option("add-channel", ChannelId::new(42)),
+            "not a channel of this server",
+        ),
+        (
+            settings_as_admin().channel_option("review-channel", ChannelId::new(43), 2),
+            "not a text channel",
+        ),
+    ] {
+        let r = interact(&standin, interaction).await;
+        assert!(content(&r).contains(expected), "{expected}: {}", r.body);
+    }
+    assert_eq!(
+        db.store.settings(guild).await.unwrap(),
+        GuildSettings::default()
+    );
+    // A valid threshold is kept, and shown as the server's own.
+    let r = interact(&standin, settings_as_admin().option("threshold", 0.9)).await;
+    assert!(
+        content(&r).contains("- answer threshold: 0.90\n"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        db.store.settings(guild).await.unwrap().answer_threshold,
+        Some(0.9)
+    );
+    standin.barrier().await;
+    standin.assert_no_request_for(any_message, GRACE).await;
+}
+
+/// The built binary in an empty folder with only `vars` set.
+fn faqbot(dir: &std::path::Path, args: &[&str], vars: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_faqbot"));
+    cmd.args(args).current_dir(dir).env_clear();
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[tokio::test]
+async fn stats_and_forget_read_the_store_and_other_commands_never_create_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // `ask`, `list` and `check` open no store: no database file appears.
+    for args in [&["ask", "what is an MLE"][..], &["list"], &["check"]] {
+        faqbot(dir.path(), args, &[]);
+    }
+    assert!(!dir.path().join("faqbot.db").exists());
+    let db = dir.path().join("usage.db");
+    let url = format!("sqlite://{}", db.display());
+    let store = Store::open(&url).await.unwrap();
+    let q = faqbot::store::Question {
+        guild: 7,
+        channel: 8,
+        asked: faqbot::store::Asked::Mention,
+        outcome: faqbot::store::Outcome::Answered,
+        entry: Some("mle-salary"),
+        review: None,
+    };
+    store
+        .record_question(&q, faqbot::store::now())
+        .await
+        .unwrap();
+    store.close().await;
+    let out = faqbot(
+        dir.path(),
+        &["stats", "--json"],
+        &[("FAQBOT_DATABASE_URL", &url)],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        stats,
+        serde_json::json!({"days": 30, "questions": 1, "answered": 1, "suggested": 0, "silent": 0,
+            "helpful": 0, "unhelpful": 0,
+            "entries": [{"id": "mle-salary", "answers": 1, "helpful": 0, "unhelpful": 0}]})
+    );
+    let out = faqbot(
+        dir.path(),
+        &["forget", "--guild", "7"],
+        &[("FAQBOT_DATABASE_URL", &url)],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "deleted 2 rows of server 7\n"
+    );
+    let out = faqbot(
+        dir.path(),
+        &["stats", "--json", "--days", "7"],
+        &[("FAQBOT_DATABASE_URL", &url)],
+    );
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (stats["days"].as_u64(), stats["questions"].as_u64()),
+        (Some(7), Some(0))
+    );
+}
+
+#[test]
+fn a_store_that_cannot_be_opened_stops_the_start_with_exit_2_and_no_password() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["run"][..], &["stats"]] {
+        let out = faqbot(
+            dir.path(),
+            args,
+            &[
+                ("DISCORD_TOKEN", "t"),
+                (
+                    "FAQBOT_DATABASE_URL",
+                    "postgres://bot:hunter2@127.0.0.1:1/faq",
+                ),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("cannot open the store at postgres://bot:[redacted]@127.0.0.1:1/faq"),
+            "{err}"
+        );
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+}
+
+/// `faqbot run` as a child process against `standin`, on the store `url`,
+/// serving shards `shards`.
+fn spawn_bot(standin: &StandIn, dir: &std::path::Path, url: &str, shards: &str) -> tokio::process::Child {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_faqbot"))
+        .arg("run")
+        .current_dir(dir)
+        .env_clear()
+        .env("DISCORD_TOKEN", "test-token")
+        .env("DISCORD_GUILD_ID", standin.guild().id.to_string())
+        .env("DISCORD_HTTP_PROXY", standin.http_base())
+        .env("FAQBOT_DATABASE_URL", url)
+        .env("FAQBOT_SHARDS", shards)
+        .env("RUST_LOG", "faqbot=warn")
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap()
+}
+
+/// Asks in `guild`'s channel; waits for the answer, or (`answered`
+/// false) checks that none comes.
+async fn ask_in(standin: &StandIn, guild: usize, question: &str, answered: bool) {
+    let g = standin.guilds()[guild].clone();
+    let sent = standin
+        .message_create(MessageCreate::new(question).in_channel(Some(g.id), g.channel_id))
+        .await;
+    if answered {
+        standin
+            .wait_for_request(reply_to(sent.message_id), WAIT)
+            .await;
+    } else {
+        standin
+            .assert_no_request_for(reply_to(sent.message_id), GRACE)
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn two_processes_on_one_postgresql_share_the_settings_written_through_either() {
+    let Some(db) = crate::store::postgres("two_processes_on_one_postgresql").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let options = || crate::standin::Options {
+        guilds: 2,
+        shards: 2,
+        ..crate::standin::Options::default()
+    };
+    let question = "what tools do data scientists use?";
+    let standin = StandIn::start_with(options()).await;
+    // Guild i lives on shard i: process A serves guild 0, B guild 1.
+    let a = spawn_bot(&standin, dir.path(), &db.url, "0..0/2");
+    let b = spawn_bot(&standin, dir.path(), &db.url, "1..1/2");
+    standin.wait_ready().await;
+    for (i, g) in standin.guilds().to_vec().into_iter().enumerate() {
+        assert_eq!(standin.shard_of(g.id), u32::try_from(i).unwrap());
+        ask_in(&standin, i, question, false).await;
+        // The admin's command reaches the process of the guild's shard.
+        let r = interact(
+            &standin,
+            settings_as_admin()
+                .in_channel(g.id, g.channel_id)
+                .channel_option("add-channel", g.channel_id, 0),
+        )
+        .await;
+        assert!(content(&r).contains("Saved: answering in"), "{}", r.body);
+        ask_in(&standin, i, question, true).await;
+    }
+    // What each process wrote is in the one database.
+    for g in standin.guilds() {
+        assert_eq!(
+            db.store.settings(g.id.get()).await.unwrap().channels,
+            Some(vec![g.channel_id.get()])
+        );
+    }
+    drop((a, b));
+    // Scaled down to one process serving both shards: it uses the
+    // settings the two others wrote (same ids: the stand-in's are fixed).
+    let standin2 = StandIn::start_with(options()).await;
+    assert_eq!(standin2.guilds()[1].channel_id, standin.guilds()[1].channel_id);
+    let _one = spawn_bot(&standin2, dir.path(), &db.url, "0..1/2");
+    standin2.wait_ready().await;
+    for i in 0..2 {
+        ask_in(&standin2, i, question, true).await;
+    }
+}
+
+/// The custom ids of a reply's buttons.
+fn button_ids(body: &serde_json::Value) -> Vec<String> {
+    body["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["custom_id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn answers_carry_votes_for_the_asker_only_and_a_down_vote_offers_the_next_best() {
+    let standin = StandIn::start().await;
+    let db = sqlite().await;
+    let channel = standin.guild().channel_id.to_string();
+    let question = "how much does an ML engineer earn?";
+    let bot = start_stored(&standin, &db.store, vec![("FAQBOT_CHANNELS", channel)]).await;
+    let sent = standin.message_create(MessageCreate::new(question)).await;
+    let reply = standin
+        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .await;
+    let ids = button_ids(&reply.body);
+    let asker = standin.human().id;
+    assert_eq!(ids.len(), 2, "{}", reply.body);
+    assert!(ids[0].starts_with("up:") && ids[0].ends_with(&format!(":{asker}")), "{ids:?}");
+    assert!(ids[1].starts_with("down:"), "{ids:?}");
+    let entry = ids[0].split(':').nth(1).unwrap().to_owned();
+
+    // Someone else: a short private note, nothing recorded.
+    let r = interact(
+        &standin,
+        InteractionCreate::button(&ids[0]).user(crate::bot::stranger(&standin)),
+    )
+    .await;
+    assert_eq!((r.body["type"].as_u64(), r.body["data"]["flags"].as_u64()), (Some(4), Some(64)));
+
+    // 👍: recorded, and the buttons go.
+    let r = interact(&standin, InteractionCreate::button(&ids[0]).answering(question)).await;
+    assert_eq!(r.body["type"], 7, "{}", r.body);
+    assert_eq!(r.body["data"]["components"], serde_json::json!([]), "{}", r.body);
+    recorded(&bot, 2).await;
+    drop(bot);
+
+    // 👎 to a bot started afresh: the buttons' state is in their ids.
+    let standin2 = StandIn::start().await;
+    let bot = start_stored(&standin2, &db.store, vec![]).await;
+    let r = interact(&standin2, InteractionCreate::button(&ids[1]).answering(question)).await;
+    assert_eq!(r.body["type"], 7, "{}", r.body);
+    assert!(
+        r.body["data"]["content"].as_str().unwrap().contains("Did you mean"),
+        "{}",
+        r.body
+    );
+    let offered = button_ids(&r.body["data"]);
+    assert!(offered.len() >= 2, "{offered:?}");
+    assert!(offered.iter().all(|id| !id.contains(&format!(":{entry}:"))), "not the voted entry: {offered:?}");
+    let dismiss = offered.last().unwrap().clone();
+    assert_eq!(dismiss, format!("dismiss:{asker}"));
+    recorded(&bot, 1).await;
+    let stats = db.store.stats(None, 1, faqbot::store::now()).await.unwrap();
+    assert_eq!((stats.helpful, stats.unhelpful), (1, 1), "{stats:?}");
+    let texts = db.store.review_texts(0).await.unwrap();
+    assert!(
+        texts.iter().any(|t| t.kind == "unhelpful" && t.text == question),
+        "{texts:?}"
+    );
+
+    // "None of these" deletes the bot's message.
+    let message = serenity::all::MessageId::new(standin2.new_id());
+    let sent = standin2
+        .interaction_create(InteractionCreate::button(&dismiss).on_message(message))
+        .await;
+    let ack = standin2
+        .wait_for_request(crate::bot::callback(sent.callback_path()), WAIT)
+        .await;
+    assert_eq!(ack.body["type"], 6, "{}", ack.body);
+    let path = format!("/channels/{}/messages/{message}", sent.channel_id);
+    standin2
+        .wait_for_request(move |r| r.method == "DELETE" && r.path == path, WAIT)
+        .await;
+    standin2.assert_all_valid();
+}
