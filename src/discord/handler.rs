@@ -9,8 +9,7 @@ use std::time::Instant;
 use serenity::all::{
     CommandInteraction, ComponentInteraction, ComponentInteractionDataKind, Context,
     CreateAutocompleteResponse, CreateInteractionResponse, CreateInteractionResponseMessage,
-    EventHandler, Interaction, Message,
-    Ready,
+    EventHandler, Interaction, Message, Ready,
 };
 use serenity::async_trait;
 use tracing::{debug, error, info, warn};
@@ -22,7 +21,7 @@ use super::{convert, registration};
 use crate::logging::chain;
 use crate::matcher::Verdict;
 use crate::render::discord::{self as view, CustomId, Reply};
-use crate::store::{Asked, Outcome, Question, TextKind};
+use crate::store::{Asked, Outcome, TextKind};
 
 pub struct Handler {
     pub state: Arc<super::State>,
@@ -32,6 +31,9 @@ pub struct Handler {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         let _ = self.state.me.set(ready.user.id.get());
+        self.state
+            .ready
+            .store(true, std::sync::atomic::Ordering::Release);
         let faq = self.state.faq();
         info!(
             bot = %ready.user.name,
@@ -71,7 +73,9 @@ impl EventHandler for Handler {
         // one heard in a listening channel); its verdict is what is counted.
         let mut verdict = None;
         let action = decide(&incoming, |q| {
+            let started = Instant::now();
             let v = faq.matcher.ask(q);
+            metrics::histogram!("faqbot_match_seconds").record(started.elapsed().as_secs_f64());
             let v = match threshold {
                 Some(t) => at_threshold(v, t),
                 None => v,
@@ -114,24 +118,7 @@ impl EventHandler for Handler {
             Action::Hint => (view::hint(), "hint".to_owned()),
         };
         let cooldown = effective.as_ref().and_then(|e| e.cooldown);
-        // A poisoned lock (a panic mid-count) admits: better a reply too
-        // many than a bot gone silent.
-        let held = match self.state.antispam.lock() {
-            Ok(mut spam) => {
-                let (now, channel, dm, user) = (
-                    Instant::now(),
-                    msg.channel_id.get(),
-                    origin == Origin::Dm,
-                    msg.author.id.get(),
-                );
-                match cooldown {
-                    Some(c) => spam.admit_with(now, channel, dm, user, &key, c),
-                    None => spam.admit(now, channel, dm, user, &key),
-                }
-                .err()
-            }
-            Err(_) => None,
-        };
+        let held = self.held(&msg, origin, &key, cooldown);
         if let Some(held) = held {
             debug!(channel = %msg.channel_id, %key, ?held, "reply held back");
             self.record(&msg, record, None, &text);
@@ -148,6 +135,8 @@ impl EventHandler for Handler {
                     %key,
                     "replied"
                 );
+                metrics::counter!("faqbot_replies_total", "kind" => action_name(&action))
+                    .increment(1);
                 true
             }
             Err(e) => {
@@ -244,8 +233,31 @@ fn origin(msg: &Message, me: u64, effective: Option<&Effective>) -> Origin {
 }
 
 impl Handler {
-    /// Keeps one question in the store, off the reply's path: a slow or
-    /// failed store never delays or stops an answer.
+    /// Whether the anti-spam policy holds this reply back. A poisoned lock
+    /// (a panic mid-count) admits: better a reply too many than a bot gone
+    /// silent.
+    fn held(
+        &self,
+        msg: &Message,
+        origin: Origin,
+        key: &str,
+        cooldown: Option<std::time::Duration>,
+    ) -> Option<super::policy::Held> {
+        let mut spam = self.state.antispam.lock().ok()?;
+        let (now, channel, dm, user) = (
+            Instant::now(),
+            msg.channel_id.get(),
+            origin == Origin::Dm,
+            msg.author.id.get(),
+        );
+        match cooldown {
+            Some(c) => spam.admit_with(now, channel, dm, user, key, c),
+            None => spam.admit(now, channel, dm, user, key),
+        }
+        .err()
+    }
+
+    /// Keeps one question of `msg` in the store (see [`super::State::record`]).
     fn record(
         &self,
         msg: &Message,
@@ -256,31 +268,14 @@ impl Handler {
         let Some((asked, outcome, review)) = record else {
             return;
         };
-        metrics::counter!("faqbot_questions_total", "verdict" => outcome.as_str(), "origin" => asked.as_str())
-            .increment(1);
-        let state = Arc::clone(&self.state);
-        let (guild, channel) = (
+        self.state.record(
             msg.guild_id.map_or(0, serenity::all::GuildId::get),
             msg.channel_id.get(),
+            asked,
+            outcome,
+            answered,
+            review.map(|k| (k, text.to_owned())),
         );
-        let text = text.to_owned();
-        tokio::spawn(async move {
-            let Some(store) = state.store() else {
-                return;
-            };
-            let q = Question {
-                guild,
-                channel,
-                asked,
-                outcome,
-                entry: answered.as_deref(),
-                review: review.map(|k| (k, text.as_str())),
-            };
-            if let Err(e) = store.record_question(&q, crate::store::now()).await {
-                state.store_failed("recording a question", &e);
-            }
-            state.count_recorded();
-        });
     }
 
     /// Runs a slash command and answers it. A slow command is acknowledged
@@ -338,7 +333,12 @@ impl Handler {
 
     /// Records a vote (off the reply's path) and answers it: 👍 takes the
     /// buttons away, 👎 turns the answer into the next-best entries.
-    fn vote(&self, c: &ComponentInteraction, entry: &str, helpful: bool) -> CreateInteractionResponse {
+    fn vote(
+        &self,
+        c: &ComponentInteraction,
+        entry: &str,
+        helpful: bool,
+    ) -> CreateInteractionResponse {
         // The question behind the answer: the message the answer replies
         // to (none for an answer posted from `/ask`).
         let me = self.state.me.get().copied().unwrap_or_default();
@@ -420,7 +420,9 @@ impl Handler {
             },
             // Handled in `component` for the asker; anyone else was told
             // above that the buttons are not theirs.
-            CustomId::Vote { .. } | CustomId::Dismiss { .. } => convert::respond(&view::not_yours()),
+            CustomId::Vote { .. } | CustomId::Dismiss { .. } => {
+                convert::respond(&view::not_yours())
+            }
             CustomId::Aspect => match chosen.and_then(|a| kb.aspect(a)) {
                 Some(a) => {
                     let mut reply = view::aspect(a);

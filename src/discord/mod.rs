@@ -14,6 +14,7 @@ pub mod policy;
 mod registration;
 mod reload;
 mod state;
+mod telemetry;
 mod upkeep;
 
 use std::future::Future;
@@ -96,6 +97,12 @@ pub async fn serve_state(
     let mut intents = INTENTS;
     // Ends with the process: retention needs no connection to Discord.
     let _upkeep = upkeep::start(Arc::clone(&state), config.store.retention_days);
+    let _telemetry = match config.metrics_addr {
+        Some(addr) => Some(AbortOnDrop(
+            telemetry::serve(addr, Arc::clone(&state)).await?,
+        )),
+        None => None,
+    };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown.await;
@@ -106,6 +113,7 @@ pub async fn serve_state(
             .event_handler(handler::Handler {
                 state: Arc::clone(&state),
             })
+            .raw_event_handler(telemetry::GatewayEvents)
             .await
             .context("building the Discord client")?;
         let shards = Arc::clone(&client.shard_manager);
@@ -148,6 +156,15 @@ pub async fn serve_state(
             }
             Err(e) => return Err(e).context("the Discord connection stopped"),
         }
+    }
+}
+
+/// A task that ends with its owner.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -15,7 +15,7 @@ use crate::config::BotConfig;
 use crate::kb::KnowledgeBase;
 use crate::logging::chain;
 use crate::matcher::{Matcher, Thresholds};
-use crate::store::{GuildSettings, Store, StoreError};
+use crate::store::{Asked, GuildSettings, Outcome, Question, Store, StoreError, TextKind};
 
 /// A loaded FAQ and its index, swapped whole.
 pub struct Faq {
@@ -72,6 +72,8 @@ pub struct State {
     store: Option<Store>,
     /// Store failures so far, to wait on in tests.
     store_errors: watch::Sender<u64>,
+    /// Set by the first READY: `/healthz` answers 200 from then on.
+    pub(super) ready: AtomicBool,
     /// Questions and votes handed to the store so far (kept or failed).
     recorded: watch::Sender<u64>,
 }
@@ -100,6 +102,7 @@ impl State {
             store: None,
             store_errors: watch::Sender::new(0),
             recorded: watch::Sender::new(0),
+            ready: AtomicBool::new(false),
         }
     }
 
@@ -128,6 +131,44 @@ impl State {
 
     pub(super) fn count_recorded(&self) {
         self.recorded.send_modify(|n| *n += 1);
+    }
+
+    /// Counts one question, and keeps it in the store off the reply's
+    /// path: a slow or failed store never delays or stops an answer.
+    /// `guild` is 0 for a DM; `answered` the entry posted, if any.
+    pub(super) fn record(
+        self: &Arc<Self>,
+        guild: u64,
+        channel: u64,
+        asked: Asked,
+        outcome: Outcome,
+        answered: Option<String>,
+        review: Option<(TextKind, String)>,
+    ) {
+        metrics::counter!(
+            "faqbot_questions_total",
+            "verdict" => outcome.as_str(),
+            "origin" => asked.as_str()
+        )
+        .increment(1);
+        let state = Arc::clone(self);
+        tokio::spawn(async move {
+            let Some(store) = state.store() else {
+                return;
+            };
+            let q = Question {
+                guild,
+                channel,
+                asked,
+                outcome,
+                entry: answered.as_deref(),
+                review: review.as_ref().map(|(k, t)| (*k, t.as_str())),
+            };
+            if let Err(e) = store.record_question(&q, crate::store::now()).await {
+                state.store_failed("recording a question", &e);
+            }
+            state.count_recorded();
+        });
     }
 
     /// Logs a store failure and counts it; the caller carries on without
@@ -193,6 +234,7 @@ impl State {
     /// Serves `faq` from now on; questions being answered finish with the
     /// FAQ they started with.
     pub(super) fn replace_faq(&self, faq: Faq) {
+        metrics::gauge!("faqbot_faq_entries").set(faq.kb.entries().len() as f64);
         let faq = Arc::new(faq);
         match self.faq.write() {
             Ok(mut f) => *f = faq,

@@ -61,6 +61,39 @@ pub fn render_stats_text(s: &StatsView) -> String {
     out
 }
 
+/// `/faq-stats`: one server over a week and a month, with the entries
+/// answered most (at most `top`).
+pub fn guild_stats_text(week: &StatsView, month: &StatsView, top: usize) -> String {
+    let mut out = String::new();
+    for s in [week, month] {
+        let _ = writeln!(
+            out,
+            "**Last {} days:** {} questions, {}% answered ({} answered, {} suggested, {} silent); {} 👍, {} 👎",
+            s.days,
+            s.questions,
+            s.answered_percent(),
+            s.answered,
+            s.suggested,
+            s.silent,
+            s.helpful,
+            s.unhelpful
+        );
+    }
+    if month.entries.is_empty() {
+        out.push_str("No answers yet.");
+    } else {
+        let _ = writeln!(out, "**Top entries ({} days):**", month.days);
+        for e in month.entries.iter().take(top) {
+            let _ = writeln!(
+                out,
+                "- `{}`: {} answers (👍 {}, 👎 {})",
+                e.id, e.answers, e.helpful, e.unhelpful
+            );
+        }
+    }
+    out.trim_end().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +108,8 @@ mod tests {
         };
         assert_eq!(s.answered_percent(), 75);
         assert!(render_stats_text(&s).contains("3 answered (75%)"));
+        let text = guild_stats_text(&s, &StatsView::default(), 5);
+        assert!(text.contains("4 questions, 75% answered"), "{text}");
+        assert!(text.ends_with("No answers yet."), "{text}");
     }
 }

@@ -7,6 +7,8 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
+use std::time::Duration;
+
 use faqbot::discord;
 use faqbot::kb::load_dir;
 use faqbot::store::{GuildSettings, Store};
@@ -335,7 +337,12 @@ fn a_store_that_cannot_be_opened_stops_the_start_with_exit_2_and_no_password() {
 
 /// `faqbot run` as a child process against `standin`, on the store `url`,
 /// serving shards `shards`.
-fn spawn_bot(standin: &StandIn, dir: &std::path::Path, url: &str, shards: &str) -> tokio::process::Child {
+fn spawn_bot(
+    standin: &StandIn,
+    dir: &std::path::Path,
+    url: &str,
+    shards: &str,
+) -> tokio::process::Child {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_faqbot"))
         .arg("run")
         .current_dir(dir)
@@ -346,7 +353,7 @@ fn spawn_bot(standin: &StandIn, dir: &std::path::Path, url: &str, shards: &str) 
         .env("FAQBOT_DATABASE_URL", url)
         .env("FAQBOT_SHARDS", shards)
         .env("RUST_LOG", "faqbot=warn")
-        .stderr(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::null())
         .kill_on_drop(true)
         .spawn()
         .unwrap()
@@ -412,7 +419,10 @@ async fn two_processes_on_one_postgresql_share_the_settings_written_through_eith
     // Scaled down to one process serving both shards: it uses the
     // settings the two others wrote (same ids: the stand-in's are fixed).
     let standin2 = StandIn::start_with(options()).await;
-    assert_eq!(standin2.guilds()[1].channel_id, standin.guilds()[1].channel_id);
+    assert_eq!(
+        standin2.guilds()[1].channel_id,
+        standin.guilds()[1].channel_id
+    );
     let _one = spawn_bot(&standin2, dir.path(), &db.url, "0..1/2");
     standin2.wait_ready().await;
     for i in 0..2 {
@@ -445,7 +455,10 @@ async fn answers_carry_votes_for_the_asker_only_and_a_down_vote_offers_the_next_
     let ids = button_ids(&reply.body);
     let asker = standin.human().id;
     assert_eq!(ids.len(), 2, "{}", reply.body);
-    assert!(ids[0].starts_with("up:") && ids[0].ends_with(&format!(":{asker}")), "{ids:?}");
+    assert!(
+        ids[0].starts_with("up:") && ids[0].ends_with(&format!(":{asker}")),
+        "{ids:?}"
+    );
     assert!(ids[1].starts_with("down:"), "{ids:?}");
     let entry = ids[0].split(':').nth(1).unwrap().to_owned();
 
@@ -455,28 +468,50 @@ async fn answers_carry_votes_for_the_asker_only_and_a_down_vote_offers_the_next_
         InteractionCreate::button(&ids[0]).user(crate::bot::stranger(&standin)),
     )
     .await;
-    assert_eq!((r.body["type"].as_u64(), r.body["data"]["flags"].as_u64()), (Some(4), Some(64)));
+    assert_eq!(
+        (r.body["type"].as_u64(), r.body["data"]["flags"].as_u64()),
+        (Some(4), Some(64))
+    );
 
     // 👍: recorded, and the buttons go.
-    let r = interact(&standin, InteractionCreate::button(&ids[0]).answering(question)).await;
+    let r = interact(
+        &standin,
+        InteractionCreate::button(&ids[0]).answering(question),
+    )
+    .await;
     assert_eq!(r.body["type"], 7, "{}", r.body);
-    assert_eq!(r.body["data"]["components"], serde_json::json!([]), "{}", r.body);
+    assert_eq!(
+        r.body["data"]["components"],
+        serde_json::json!([]),
+        "{}",
+        r.body
+    );
     recorded(&bot, 2).await;
     drop(bot);
 
     // 👎 to a bot started afresh: the buttons' state is in their ids.
     let standin2 = StandIn::start().await;
     let bot = start_stored(&standin2, &db.store, vec![]).await;
-    let r = interact(&standin2, InteractionCreate::button(&ids[1]).answering(question)).await;
+    let r = interact(
+        &standin2,
+        InteractionCreate::button(&ids[1]).answering(question),
+    )
+    .await;
     assert_eq!(r.body["type"], 7, "{}", r.body);
     assert!(
-        r.body["data"]["content"].as_str().unwrap().contains("Did you mean"),
+        r.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Did you mean"),
         "{}",
         r.body
     );
     let offered = button_ids(&r.body["data"]);
     assert!(offered.len() >= 2, "{offered:?}");
-    assert!(offered.iter().all(|id| !id.contains(&format!(":{entry}:"))), "not the voted entry: {offered:?}");
+    assert!(
+        offered.iter().all(|id| !id.contains(&format!(":{entry}:"))),
+        "not the voted entry: {offered:?}"
+    );
     let dismiss = offered.last().unwrap().clone();
     assert_eq!(dismiss, format!("dismiss:{asker}"));
     recorded(&bot, 1).await;
@@ -484,7 +519,9 @@ async fn answers_carry_votes_for_the_asker_only_and_a_down_vote_offers_the_next_
     assert_eq!((stats.helpful, stats.unhelpful), (1, 1), "{stats:?}");
     let texts = db.store.review_texts(0).await.unwrap();
     assert!(
-        texts.iter().any(|t| t.kind == "unhelpful" && t.text == question),
+        texts
+            .iter()
+            .any(|t| t.kind == "unhelpful" && t.text == question),
         "{texts:?}"
     );
 
@@ -502,4 +539,235 @@ async fn answers_carry_votes_for_the_asker_only_and_a_down_vote_offers_the_next_
         .wait_for_request(move |r| r.method == "DELETE" && r.path == path, WAIT)
         .await;
     standin2.assert_all_valid();
+}
+
+#[tokio::test]
+async fn faq_stats_shows_this_servers_week_and_month_privately() {
+    let standin = StandIn::start().await;
+    let db = sqlite().await;
+    let channel = standin.guild().channel_id.to_string();
+    let bot = start_stored(&standin, &db.store, vec![("FAQBOT_CHANNELS", channel)]).await;
+    for q in [
+        "how much does an ML engineer earn?",
+        "what tools do data scientists use?",
+    ] {
+        let sent = standin.message_create(MessageCreate::new(q)).await;
+        standin
+            .wait_for_request(reply_to(sent.message_id), WAIT)
+            .await;
+    }
+    let sent = standin
+        .message_create(MessageCreate::new("is a bootcamp in Lisbon worth it?").mentioning_bot())
+        .await;
+    standin
+        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .await;
+    recorded(&bot, 3).await;
+    let r = interact(&standin, settings_as_admin_named("faq-stats")).await;
+    assert_eq!(r.body["data"]["flags"], 64, "{}", r.body);
+    let text = content(&r);
+    assert!(
+        text.contains("**Last 7 days:** 3 questions, 66% answered"),
+        "{text}"
+    );
+    assert!(text.contains("**Last 30 days:** 3 questions"), "{text}");
+    assert!(text.contains("answers (👍 0, 👎 0)"), "{text}");
+    standin.assert_all_valid();
+}
+
+fn settings_as_admin_named(name: &str) -> InteractionCreate {
+    InteractionCreate::command(name).with_permissions(MANAGE_GUILD)
+}
+
+/// A free port on 127.0.0.1 (bound, then let go).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `GET http://addr/path`: the status and the body (HTTP/1.0, read to the end).
+async fn get(addr: &str, path: &str) -> Option<(u16, String)> {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
+    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .await
+        .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.ok()?;
+    let status = out.split_whitespace().nth(1)?.parse().ok()?;
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())?;
+    Some((status, body))
+}
+
+/// Polls `check` on each scrape of `/metrics` until it holds.
+async fn scrape_until(addr: &str, check: impl Fn(&str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let body = get(addr, "/metrics")
+            .await
+            .map(|(_, b)| b)
+            .unwrap_or_default();
+        if check(&body) {
+            return body;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "metrics never got there:\n{body}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A sample's value in Prometheus text (`name{labels} value`), as a count.
+fn sample(body: &str, series: &str) -> Option<u64> {
+    body.lines().find_map(|l| {
+        l.strip_prefix(series)
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .map(|v| v as u64)
+    })
+}
+
+#[tokio::test]
+async fn healthz_answers_503_until_the_gateway_is_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    // A "Discord" that accepts connections and never answers: never ready.
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead_addr = dead.local_addr().unwrap();
+    let addr = format!("127.0.0.1:{}", free_port());
+    let _stuck = tokio::process::Command::new(env!("CARGO_BIN_EXE_faqbot"))
+        .arg("run")
+        .current_dir(dir.path())
+        .env_clear()
+        .env("DISCORD_TOKEN", "test-token")
+        .env("DISCORD_HTTP_PROXY", format!("http://{dead_addr}"))
+        .env("FAQBOT_DATABASE_URL", &url)
+        .env("FAQBOT_METRICS_ADDR", &addr)
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let status = loop {
+        if let Some((status, _)) = get(&addr, "/healthz").await {
+            break status;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "/healthz never answered"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(status, 503);
+}
+
+#[tokio::test]
+async fn metrics_count_what_the_stand_in_saw() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    let standin = StandIn::start().await;
+    let addr = format!("127.0.0.1:{}", free_port());
+    let _bot = tokio::process::Command::new(env!("CARGO_BIN_EXE_faqbot"))
+        .arg("run")
+        .current_dir(dir.path())
+        .env_clear()
+        .env("DISCORD_TOKEN", "test-token")
+        .env("DISCORD_GUILD_ID", standin.guild().id.to_string())
+        .env("FAQBOT_CHANNELS", standin.guild().channel_id.to_string())
+        .env("DISCORD_HTTP_PROXY", standin.http_base())
+        .env("FAQBOT_DATABASE_URL", &url)
+        .env("FAQBOT_METRICS_ADDR", &addr)
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    standin
+        .wait_for_request(standin.is_registration(), WAIT)
+        .await;
+    let (status, _) = get(&addr, "/healthz").await.unwrap();
+    assert_eq!(status, 200);
+    for q in [
+        "how much does an ML engineer earn?",
+        "what tools do data scientists use?",
+        "lol that meeting went long",
+    ] {
+        standin.message_create(MessageCreate::new(q)).await;
+    }
+    standin
+        .message_create(MessageCreate::new("is a bootcamp in Lisbon worth it?").mentioning_bot())
+        .await;
+    standin.barrier().await;
+    let posts = |standin: &StandIn| standin.requests().iter().filter(|r| any_message(r)).count();
+    let body = scrape_until(&addr, |b| {
+        let replies: u64 = ["answer", "suggest", "hint"]
+            .iter()
+            .filter_map(|k| sample(b, &format!("faqbot_replies_total{{kind=\"{k}\"}}")))
+            .sum();
+        posts(&standin) == 3 && replies == 3
+    })
+    .await;
+    assert_eq!(
+        sample(
+            &body,
+            r#"faqbot_questions_total{verdict="answered",origin="channel"}"#
+        ),
+        Some(2),
+        "{body}"
+    );
+    let answers = standin
+        .requests()
+        .iter()
+        .filter(|r| any_message(r) && r.body["embeds"][0].is_object())
+        .count() as u64;
+    assert_eq!(
+        sample(&body, r#"faqbot_replies_total{kind="answer"}"#),
+        Some(answers)
+    );
+    // One question to the bot it could not answer: a hint or suggestions.
+    let mention: u64 = ["silent", "suggested"]
+        .iter()
+        .filter_map(|v| {
+            sample(
+                &body,
+                &format!("faqbot_questions_total{{verdict=\"{v}\",origin=\"mention\"}}"),
+            )
+        })
+        .sum();
+    assert_eq!(mention, 1, "{body}");
+    // Every dispatch the stand-in sent: the last sequence number the
+    // client acknowledged in a heartbeat (the barrier asked for it).
+    let dispatched = standin
+        .gateway_log()
+        .iter()
+        .filter_map(|g| match g {
+            crate::standin::GatewayRecord::Heartbeat { seq, .. } => *seq,
+            _ => None,
+        })
+        .max()
+        .unwrap();
+    let body = scrape_until(&addr, |b| {
+        sample(b, "faqbot_gateway_events_total") == Some(dispatched)
+    })
+    .await;
+    let entries = load_dir(&faq_dir()).unwrap().entries().len() as u64;
+    // The binary serves the embedded FAQ (its folder has no faq/).
+    assert_eq!(sample(&body, "faqbot_faq_entries"), Some(entries), "{body}");
+    // Three questions were matched (chatter never is).
+    assert_eq!(
+        sample(&body, "faqbot_match_seconds_count"),
+        Some(3),
+        "{body}"
+    );
+    assert!(
+        body.contains("faqbot_match_seconds_bucket{le=\"0.001\"}"),
+        "{body}"
+    );
+    assert_eq!(
+        sample(&body, "faqbot_store_errors_total"),
+        None,
+        "no failures: {body}"
+    );
 }

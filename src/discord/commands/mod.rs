@@ -11,6 +11,7 @@ mod compare;
 mod faq;
 mod faq_reload;
 mod faq_settings;
+mod faq_stats;
 mod help;
 mod role;
 
@@ -32,6 +33,7 @@ pub static ALL: &[&dyn SlashCommand] = &[
     &help::Help,
     &faq_reload::FaqReload,
     &faq_settings::FaqSettings,
+    &faq_stats::FaqStats,
 ];
 
 /// The names of every command, in registration order.

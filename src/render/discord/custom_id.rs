@@ -140,7 +140,8 @@ mod tests {
             assert_eq!(CustomId::parse(&s), Some(id));
         }
         for junk in [
-            "", "pick", "pick:x", "pick:x:y", "page:-1", "aspect:1", "none:1:2", "zzz:1", "up:x", "down:x:y", "dismiss",
+            "", "pick", "pick:x", "pick:x:y", "page:-1", "aspect:1", "none:1:2", "zzz:1", "up:x",
+            "down:x:y", "dismiss",
         ] {
             assert_eq!(CustomId::parse(junk), None, "{junk}");
         }

@@ -401,6 +401,29 @@ impl InteractionCreate {
         Some(json!({ "channels": channels }))
     }
 
+    /// The bot message a component lives on, sent whole as Discord does;
+    /// a reply to the member's question when [`Self::answering`] says so.
+    fn component_message(
+        &self,
+        world: &World,
+        ids: &Snowflakes,
+        channel_id: ChannelId,
+        user: &UserFixture,
+    ) -> Value {
+        let message_id = self.message.unwrap_or_else(|| MessageId::new(ids.next()));
+        let mut extra = json!({"application_id": world.application_id.to_string()});
+        if let Some(question) = &self.answering {
+            let asked = MessageId::new(ids.next());
+            extra["type"] = json!(19);
+            extra["message_reference"] = json!({
+                "message_id": asked.to_string(), "channel_id": channel_id.to_string(),
+            });
+            extra["referenced_message"] =
+                world.message(asked, channel_id, &user.to_json(), question, json!({}));
+        }
+        world.message(message_id, channel_id, &world.bot.to_json(), "", extra)
+    }
+
     pub(super) fn build(
         self,
         world: &World,
@@ -410,7 +433,7 @@ impl InteractionCreate {
         token: &str,
     ) -> BuiltInteraction {
         let resolved = self.resolved();
-        let user = self.user.unwrap_or_else(|| world.human.clone());
+        let user = self.user.clone().unwrap_or_else(|| world.human.clone());
         let (guild, channel_id) = if self.dm {
             (None, world.dm_channel_id)
         } else {
@@ -493,19 +516,7 @@ impl InteractionCreate {
         }
         if kind == 3 {
             // Components live on a bot message; Discord sends it whole.
-            let message_id = self.message.unwrap_or_else(|| MessageId::new(ids.next()));
-            let mut extra = json!({"application_id": world.application_id.to_string()});
-            if let Some(question) = &self.answering {
-                let asked = MessageId::new(ids.next());
-                extra["type"] = json!(19);
-                extra["message_reference"] = json!({
-                    "message_id": asked.to_string(), "channel_id": channel_id.to_string(),
-                });
-                extra["referenced_message"] =
-                    world.message(asked, channel_id, &user.to_json(), question, json!({}));
-            }
-            payload["message"] =
-                world.message(message_id, channel_id, &world.bot.to_json(), "", extra);
+            payload["message"] = self.component_message(world, ids, channel_id, &user);
         }
         BuiltInteraction {
             payload,
