@@ -46,8 +46,8 @@ CREATE TABLE review_texts (
 );
 CREATE INDEX review_texts_at ON review_texts (at);
 
--- Review groups a maintainer hid, by their label (the group's most typical
--- question).
+-- Questions a maintainer hid from the review queue (ignored, or accepted
+-- as a phrasing), by their folded text (review::fold).
 CREATE TABLE ignored_groups (
     label TEXT PRIMARY KEY,
     at BIGINT NOT NULL

@@ -90,6 +90,30 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The review queue: stored questions the bot did not answer, grouped
+    /// by similarity, most asked first.
+    Misses {
+        /// Over the last N days.
+        #[arg(long, value_name = "N", default_value_t = 30)]
+        days: u32,
+        #[arg(long)]
+        json: bool,
+        /// Add this group's most typical question as an alternate of
+        /// --entry, in that entry's own FAQ file.
+        #[arg(
+            long,
+            value_name = "GROUP",
+            requires = "entry",
+            conflicts_with = "ignore"
+        )]
+        accept: Option<String>,
+        /// The entry that gets the accepted phrasing.
+        #[arg(long, value_name = "ID", requires = "accept")]
+        entry: Option<String>,
+        /// Hide this group from the queue.
+        #[arg(long, value_name = "GROUP")]
+        ignore: Option<String>,
+    },
     /// Delete everything the store holds about one server, for when it
     /// removes the bot.
     Forget {
@@ -172,6 +196,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Unregister { guild, .. } => return unregister(guild),
         Command::Stats { days, json } => return stats(days, json),
         Command::Forget { guild } => return forget(guild),
+        Command::Misses {
+            days,
+            json,
+            accept,
+            entry,
+            ignore,
+        } => {
+            let kb = source.load()?;
+            let action = match (accept, entry, ignore) {
+                (Some(group), Some(entry), _) => MissAction::Accept { group, entry },
+                (_, _, Some(group)) => MissAction::Ignore { group },
+                _ => MissAction::List { json },
+            };
+            return misses(&kb, source.folder(), days, action);
+        }
         _ => {}
     }
     let kb = source.load()?;
@@ -222,7 +261,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run
         | Command::Unregister { .. }
         | Command::Stats { .. }
-        | Command::Forget { .. } => unreachable!("handled above"),
+        | Command::Forget { .. }
+        | Command::Misses { .. } => unreachable!("handled above"),
         Command::Check => {
             writeln!(
                 out,
@@ -360,6 +400,94 @@ fn stats(days: u32, json: bool) -> Result<ExitCode> {
             println!("{}", serde_json::to_string_pretty(&view)?);
         } else {
             print!("{}", render::stats::render_stats_text(&view));
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// What `faqbot misses` does.
+enum MissAction {
+    List { json: bool },
+    Accept { group: String, entry: String },
+    Ignore { group: String },
+}
+
+/// `faqbot misses [--days N] [--json] [--accept GROUP --entry ID | --ignore GROUP]`.
+fn misses(
+    kb: &KnowledgeBase,
+    folder: Option<&Path>,
+    days: u32,
+    action: MissAction,
+) -> Result<ExitCode> {
+    let matcher = Matcher::new(kb);
+    with_store(|store| async move {
+        let now = crate::store::now();
+        let since = now - i64::from(days.max(1)) * 86_400;
+        let texts = store
+            .review_texts(since)
+            .await
+            .context("reading the review queue")?;
+        let hidden = store
+            .ignored_groups()
+            .await
+            .context("reading the hidden groups")?;
+        let texts: Vec<&str> = texts.iter().map(|t| t.text.as_str()).collect();
+        let groups = crate::review::group(&matcher, &texts, &hidden);
+        let find = |id: &str| groups.iter().find(|g| g.id == id);
+        match action {
+            MissAction::List { json } => {
+                let views = render::review::miss_views(kb, &groups);
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&views)?);
+                } else {
+                    print!("{}", render::review::render_misses_text(&views));
+                }
+            }
+            MissAction::Ignore { group } => {
+                let Some(g) = find(&group) else {
+                    eprintln!(
+                        "faqbot: no group {group:?} in the last {days} days; see `faqbot misses`"
+                    );
+                    return Ok(ExitCode::from(2));
+                };
+                for key in &g.keys {
+                    store
+                        .ignore_group(key, now)
+                        .await
+                        .context("hiding the group")?;
+                }
+                println!("hid group {} ({} questions)", g.id, g.count);
+            }
+            MissAction::Accept { group, entry } => {
+                let Some(g) = find(&group) else {
+                    eprintln!(
+                        "faqbot: no group {group:?} in the last {days} days; see `faqbot misses`"
+                    );
+                    return Ok(ExitCode::from(2));
+                };
+                match crate::review::accept::add_alternate(folder, kb, &entry, &g.label) {
+                    Ok(accepted) => {
+                        for key in &g.keys {
+                            store
+                                .ignore_group(key, now)
+                                .await
+                                .context("hiding the group")?;
+                        }
+                        match accepted {
+                            crate::review::accept::Accepted::Added(file) => {
+                                println!("added {:?} to {entry} in {}", g.label, file.display());
+                            }
+                            crate::review::accept::Accepted::AlreadyThere(file) => {
+                                println!("{entry} in {} already has {:?}", file.display(), g.label);
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("faqbot: {e}");
+                        return Ok(ExitCode::from(2));
+                    }
+                }
+            }
         }
         Ok(ExitCode::SUCCESS)
     })

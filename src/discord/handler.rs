@@ -42,6 +42,12 @@ impl EventHandler for Handler {
             invite = %super::invite_url(ready.application.id.get()),
             "connected"
         );
+        if self.state.claim_notices() {
+            tokio::spawn(super::review::notices(
+                Arc::clone(&self.state),
+                Arc::clone(&ctx.http),
+            ));
+        }
         let guilds: Vec<_> = ready.guilds.iter().map(|g| g.id).collect();
         registration::on_ready(&ctx.http, &self.state, &guilds).await;
     }
@@ -324,10 +330,68 @@ impl Handler {
                 let response = self.vote(c, &entry, helpful);
                 c.create_response(&ctx.http, response).await
             }
+            Some(
+                id @ (CustomId::ReviewAccept { .. }
+                | CustomId::ReviewIgnore { .. }
+                | CustomId::ReviewOpen),
+            ) => self.review(ctx, c, id).await,
             _ => {
                 let response = self.component_response(c);
                 c.create_response(&ctx.http, response).await
             }
+        }
+    }
+
+    /// The review's menu and buttons, for admins only.
+    async fn review(
+        &self,
+        ctx: &Context,
+        c: &ComponentInteraction,
+        id: CustomId,
+    ) -> serenity::Result<()> {
+        let guild = c.guild_id.map(serenity::all::GuildId::get);
+        let (Some(guild), true) = (guild, commands::is_admin(c.member.as_ref())) else {
+            let note = view::notice("The review needs the Manage Server permission.");
+            return c.create_response(&ctx.http, convert::respond(&note)).await;
+        };
+        match id {
+            CustomId::ReviewOpen => {
+                let reply = match super::review::review_reply(&self.state, guild).await {
+                    Ok(r) => r,
+                    Err(e) => {
+                        warn!(error = %chain(e.as_ref()), "opening the review failed");
+                        commands::internal_failure()
+                    }
+                };
+                c.create_response(&ctx.http, convert::respond(&reply)).await
+            }
+            CustomId::ReviewIgnore { group } => {
+                let reply = super::review::ignore(&self.state, guild, &group).await;
+                c.create_response(&ctx.http, convert::update(&reply)).await
+            }
+            CustomId::ReviewAccept { group } => {
+                let entry = match &c.data.kind {
+                    ComponentInteractionDataKind::StringSelect { values } => {
+                        values.first().cloned()
+                    }
+                    _ => None,
+                };
+                let Some(entry) = entry else {
+                    return c
+                        .create_response(&ctx.http, convert::respond(&view::gone()))
+                        .await;
+                };
+                // Writing and reloading can outlast Discord's 3 seconds on a
+                // big FAQ: acknowledged first, the message edited when done.
+                c.create_response(&ctx.http, CreateInteractionResponse::Acknowledge)
+                    .await?;
+                let reply =
+                    super::review::accept(&self.state, &ctx.http, guild, &group, &entry).await;
+                c.edit_response(&ctx.http, convert::edit(&reply))
+                    .await
+                    .map(drop)
+            }
+            _ => Ok(()),
         }
     }
 
@@ -423,6 +487,10 @@ impl Handler {
             CustomId::Vote { .. } | CustomId::Dismiss { .. } => {
                 convert::respond(&view::not_yours())
             }
+            // Handled in `component`.
+            CustomId::ReviewAccept { .. }
+            | CustomId::ReviewIgnore { .. }
+            | CustomId::ReviewOpen => convert::respond(&view::gone()),
             CustomId::Aspect => match chosen.and_then(|a| kb.aspect(a)) {
                 Some(a) => {
                     let mut reply = view::aspect(a);

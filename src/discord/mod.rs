@@ -13,6 +13,7 @@ mod handler;
 pub mod policy;
 mod registration;
 mod reload;
+mod review;
 mod state;
 mod telemetry;
 mod upkeep;

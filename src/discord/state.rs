@@ -72,6 +72,8 @@ pub struct State {
     store: Option<Store>,
     /// Store failures so far, to wait on in tests.
     store_errors: watch::Sender<u64>,
+    /// Claimed by the first READY, which starts the daily review notices.
+    notices: AtomicBool,
     /// Set by the first READY: `/healthz` answers 200 from then on.
     pub(super) ready: AtomicBool,
     /// Questions and votes handed to the store so far (kept or failed).
@@ -103,6 +105,7 @@ impl State {
             store_errors: watch::Sender::new(0),
             recorded: watch::Sender::new(0),
             ready: AtomicBool::new(false),
+            notices: AtomicBool::new(false),
         }
     }
 
@@ -258,6 +261,11 @@ impl State {
         self.registering
             .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
             .is_ok()
+    }
+
+    /// True once per process: the first READY starts the notices.
+    pub(super) fn claim_notices(&self) -> bool {
+        !self.notices.swap(true, Ordering::AcqRel)
     }
 
     /// Registration failed: let the next READY try again.

@@ -771,3 +771,356 @@ async fn metrics_count_what_the_stand_in_saw() {
         "no failures: {body}"
     );
 }
+
+/// A copy of the shipped FAQ folder, to write into.
+fn faq_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(faq_dir()).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.path().join(f.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+/// A question the shipped FAQ does not answer, that the entry
+/// `what-is-ml-engineer` answers once it is one of its alternates (checked
+/// by the test that uses it, against the matcher of the day).
+const MISSED: &str = "whats the vibe of MLE work";
+const ACCEPTING: &str = "what-is-ml-engineer";
+
+#[tokio::test]
+async fn the_loop_an_accepted_miss_lands_in_its_toml_file_and_the_same_question_is_answered() {
+    let faq = faq_copy();
+    let before = std::fs::read_to_string(faq.path().join("ml-engineer.toml")).unwrap();
+    let standin = StandIn::start().await;
+    let db = sqlite().await;
+    let config = config_for(&standin, faq.path(), vec![("FAQBOT_WATCH", "false".into())]);
+    let kb = load_dir(faq.path()).unwrap();
+    let state =
+        discord::State::new(discord::Faq::new(kb, None), &config).with_store(db.store.clone());
+    let bot = start_state(&standin, config, state).await;
+    // Asked twice, in two spellings: not answered, kept, grouped as one.
+    // (The second "Did you mean" is held back: the same reply once a minute
+    // in a channel. It is kept all the same.)
+    let sent = standin
+        .message_create(MessageCreate::new(MISSED).mentioning_bot())
+        .await;
+    let reply = standin
+        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .await;
+    assert!(
+        reply.body["embeds"].as_array().is_none_or(Vec::is_empty),
+        "not answered: {}",
+        reply.body
+    );
+    standin
+        .message_create(MessageCreate::new("Whats the vibe of MLE work??").mentioning_bot())
+        .await;
+    recorded(&bot, 2).await;
+    let r = interact(&standin, settings_as_admin_named("faq-review")).await;
+    assert_eq!(r.body["data"]["flags"], 64, "{}", r.body);
+    let rows = r.body["data"]["components"].as_array().unwrap();
+    let menu = &rows[0]["components"][0];
+    let group = menu["custom_id"].as_str().unwrap().to_owned();
+    assert!(group.starts_with("racc:"), "{menu}");
+    let offered: Vec<&str> = menu["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].as_str().unwrap())
+        .collect();
+    assert!(
+        offered[..3].contains(&ACCEPTING),
+        "nearest first: {offered:?}"
+    );
+    let fields = r.body["data"]["embeds"][0]["fields"].to_string();
+    assert!(fields.contains("asked 2×"), "{fields}");
+
+    // The admin picks the entry: written, reloaded, said so.
+    let picked = standin
+        .interaction_create(
+            InteractionCreate::string_select(&group, &[ACCEPTING]).with_permissions(MANAGE_GUILD),
+        )
+        .await;
+    let ack = standin
+        .wait_for_request(crate::bot::callback(picked.callback_path()), WAIT)
+        .await;
+    assert_eq!(ack.body["type"], 6, "{}", ack.body);
+    let original = picked.original_path(standin.application_id());
+    let edit = standin
+        .wait_for_request(move |r| r.method == "PATCH" && r.path == original, WAIT)
+        .await;
+    eprintln!(
+        "menu choice to phrasing served: {:?}",
+        edit.at - picked.dispatch.at
+    );
+    let text = edit.body["content"].as_str().unwrap();
+    assert!(
+        text.contains("as a phrasing of `what-is-ml-engineer`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ml-engineer.toml") && text.contains("It is served now."),
+        "{text}"
+    );
+
+    // In the entry's own file, its comments and layout kept.
+    let after = std::fs::read_to_string(faq.path().join("ml-engineer.toml")).unwrap();
+    let added: Vec<&str> = after
+        .lines()
+        .filter(|l| !before.lines().any(|b| b == *l))
+        .collect();
+    assert_eq!(added.len(), 1, "one line added: {added:?}");
+    assert!(
+        added[0].starts_with("  ") && added[0].contains("vibe of MLE work"),
+        "{added:?}"
+    );
+    assert!(
+        after.starts_with(before.lines().next().unwrap()),
+        "the header comment survives"
+    );
+
+    // The next identical question is answered with that entry.
+    let sent = standin
+        .message_create(MessageCreate::new(MISSED).mentioning_bot())
+        .await;
+    let reply = standin
+        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .await;
+    assert_eq!(
+        reply.body["embeds"][0]["title"], "What is a machine learning engineer?",
+        "{}",
+        reply.body
+    );
+    // And the group has left the queue.
+    let r = interact(&standin, settings_as_admin_named("faq-review")).await;
+    assert!(content(&r).contains("Nothing to review"), "{}", r.body);
+    standin.assert_all_valid();
+}
+
+#[tokio::test]
+async fn the_review_refuses_members_and_an_embedded_faq_has_no_folder_to_write() {
+    let standin = StandIn::start().await;
+    let db = sqlite().await;
+    let mut config = config_for(&standin, &faq_dir(), vec![]);
+    // As a bot serving the embedded FAQ.
+    config.faq_folder = None;
+    let state = discord::State::new(
+        discord::Faq::new(load_dir(&faq_dir()).unwrap(), None),
+        &config,
+    )
+    .with_store(db.store.clone());
+    let bot = start_state(&standin, config, state).await;
+    let sent = standin
+        .message_create(MessageCreate::new(MISSED).mentioning_bot())
+        .await;
+    standin
+        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .await;
+    recorded(&bot, 1).await;
+    let r = interact(&standin, InteractionCreate::command("faq-review")).await;
+    assert!(
+        content(&r).contains("needs the Manage Server permission"),
+        "{}",
+        r.body
+    );
+    let r = interact(&standin, settings_as_admin_named("faq-review")).await;
+    let group = r.body["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = interact(
+        &standin,
+        InteractionCreate::string_select(&group, &[ACCEPTING]),
+    )
+    .await;
+    assert!(content(&r).contains("Manage Server"), "{}", r.body);
+    let picked = standin
+        .interaction_create(
+            InteractionCreate::string_select(&group, &[ACCEPTING]).with_permissions(MANAGE_GUILD),
+        )
+        .await;
+    let original = picked.original_path(standin.application_id());
+    let edit = standin
+        .wait_for_request(move |r| r.method == "PATCH" && r.path == original, WAIT)
+        .await;
+    let text = edit.body["content"].as_str().unwrap();
+    assert!(text.contains("no FAQ folder to write"), "{text}");
+    // Ignore hides the group.
+    let ignore = format!("rign:{}", group.trim_start_matches("racc:"));
+    let r = interact(
+        &standin,
+        InteractionCreate::button(&ignore).with_permissions(MANAGE_GUILD),
+    )
+    .await;
+    assert!(content(&r).contains("Hidden"), "{}", r.body);
+    let r = interact(&standin, settings_as_admin_named("faq-review")).await;
+    assert!(content(&r).contains("Nothing to review"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_daily_notice_is_posted_once_in_the_review_channel_and_opens_the_review() {
+    let db = sqlite().await;
+    let standin = StandIn::start().await;
+    let general = standin.guild().channel_id;
+    let guild = standin.guild().id.get();
+    db.store
+        .put_settings(
+            guild,
+            &GuildSettings {
+                review_channel: Some(general.get()),
+                ..GuildSettings::default()
+            },
+            faqbot::store::now(),
+        )
+        .await
+        .unwrap();
+    let q = faqbot::store::Question {
+        guild,
+        channel: general.get(),
+        asked: faqbot::store::Asked::Mention,
+        outcome: faqbot::store::Outcome::Silent,
+        entry: None,
+        review: Some((faqbot::store::TextKind::Unanswered, MISSED)),
+    };
+    db.store
+        .record_question(&q, faqbot::store::now())
+        .await
+        .unwrap();
+    {
+        let _bot = start_stored(&standin, &db.store, vec![]).await;
+        let path = format!("/channels/{general}/messages");
+        let notice = standin
+            .wait_for_request(move |r| r.method == "POST" && r.path == path, WAIT)
+            .await;
+        assert_eq!(
+            notice.body["content"],
+            "1 new unanswered question to review."
+        );
+        assert_eq!(button_ids(&notice.body), ["ropen"]);
+        let r = interact(&standin, InteractionCreate::button("ropen")).await;
+        assert!(content(&r).contains("Manage Server"), "{}", r.body);
+        let r = interact(
+            &standin,
+            InteractionCreate::button("ropen").with_permissions(MANAGE_GUILD),
+        )
+        .await;
+        assert_eq!(r.body["data"]["flags"], 64);
+        assert!(
+            r.body["data"]["embeds"][0]["fields"]
+                .to_string()
+                .contains("vibe of MLE work"),
+            "{}",
+            r.body
+        );
+    }
+    // Restarted the same day: no second notice.
+    let standin = StandIn::start().await;
+    let _bot = start_stored(&standin, &db.store, vec![]).await;
+    standin.assert_no_request_for(any_message, GRACE).await;
+}
+
+#[tokio::test]
+async fn faqbot_misses_groups_accepts_into_the_file_and_ignores() {
+    let faq = faq_copy();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let now = faqbot::store::now();
+    for (i, text) in [
+        MISSED,
+        "whats the vibe of MLE work?",
+        MISSED,
+        "do DS folks grind leetcode",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let q = faqbot::store::Question {
+            guild: 7,
+            channel: 8,
+            asked: faqbot::store::Asked::Mention,
+            outcome: faqbot::store::Outcome::Silent,
+            entry: None,
+            review: Some((faqbot::store::TextKind::Unanswered, text)),
+        };
+        store
+            .record_question(&q, now - i64::try_from(i).unwrap())
+            .await
+            .unwrap();
+    }
+    store.close().await;
+    let faq_arg = faq.path().to_str().unwrap();
+    let vars = [("FAQBOT_DATABASE_URL", url.as_str())];
+    let out = faqbot(dir.path(), &["misses", "--json", "--faq", faq_arg], &vars);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let groups: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &groups[0];
+    assert_eq!(first["count"], 3, "{groups}");
+    assert_eq!(first["examples"][0], MISSED, "{groups}");
+    assert_eq!(first["nearest"]["id"], ACCEPTING, "{groups}");
+    assert!(first["nearest"]["score"].is_number());
+    let keys: Vec<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["count", "examples", "group", "nearest"]);
+    let id = first["group"].as_str().unwrap().to_owned();
+    let other = groups[1]["group"].as_str().unwrap().to_owned();
+
+    // The embedded FAQ (an empty folder, no --faq) has nowhere to write.
+    let out = faqbot(
+        dir.path(),
+        &["misses", "--accept", &id, "--entry", ACCEPTING],
+        &vars,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no folder to write to"));
+
+    let out = faqbot(
+        dir.path(),
+        &[
+            "misses", "--faq", faq_arg, "--accept", &id, "--entry", ACCEPTING,
+        ],
+        &vars,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let toml = std::fs::read_to_string(faq.path().join("ml-engineer.toml")).unwrap();
+    assert!(
+        toml.contains(&format!("  \"{MISSED}\",\n")),
+        "written as the others are"
+    );
+    let out = faqbot(
+        dir.path(),
+        &["ask", "--json", "--faq", faq_arg, MISSED],
+        &[],
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["answer"]["id"], ACCEPTING, "{answer}");
+
+    let out = faqbot(
+        dir.path(),
+        &["misses", "--faq", faq_arg, "--ignore", &other],
+        &vars,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = faqbot(dir.path(), &["misses", "--json", "--faq", faq_arg], &vars);
+    let groups: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        groups,
+        serde_json::json!([]),
+        "accepted and ignored groups are gone"
+    );
+}

@@ -98,13 +98,7 @@ impl SlashCommand for FaqSettings {
         // Discord hides the command from members without Manage Server,
         // unless the server's owners grant it: the member's permissions
         // in the interaction are checked as well.
-        let allowed = call
-            .cmd
-            .member
-            .as_ref()
-            .and_then(|m| m.permissions)
-            .is_some_and(|p| p.manage_guild() || p.administrator());
-        if !allowed {
+        if !super::is_admin(call.cmd.member.as_deref()) {
             return Err(CommandError::User(
                 "Changing the FAQ bot's settings needs the Manage Server permission.".into(),
             ));

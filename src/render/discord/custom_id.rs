@@ -21,6 +21,12 @@ pub enum CustomId {
     },
     /// "None of these" after a 👎: deletes the bot's message.
     Dismiss { asker: u64 },
+    /// The review menu of one group: the chosen entry gets its phrasing.
+    ReviewAccept { group: String },
+    /// Hide one review group.
+    ReviewIgnore { group: String },
+    /// The button of a daily notice: opens the review.
+    ReviewOpen,
     /// Post this entry to the channel for everyone.
     Post { entry: String },
     /// The aspect menu of `/compare`.
@@ -51,6 +57,13 @@ impl CustomId {
             ("dismiss", Some(asker), None) => CustomId::Dismiss {
                 asker: asker.parse().ok()?,
             },
+            ("racc", Some(group), None) => CustomId::ReviewAccept {
+                group: group.to_owned(),
+            },
+            ("rign", Some(group), None) => CustomId::ReviewIgnore {
+                group: group.to_owned(),
+            },
+            ("ropen", None, None) => CustomId::ReviewOpen,
             ("post", Some(entry), None) => CustomId::Post {
                 entry: entry.to_owned(),
             },
@@ -88,6 +101,9 @@ impl fmt::Display for CustomId {
                 write!(f, "{vote}:{entry}:{asker}")
             }
             CustomId::Dismiss { asker } => write!(f, "dismiss:{asker}"),
+            CustomId::ReviewAccept { group } => write!(f, "racc:{group}"),
+            CustomId::ReviewIgnore { group } => write!(f, "rign:{group}"),
+            CustomId::ReviewOpen => f.write_str("ropen"),
             CustomId::Post { entry } => write!(f, "post:{entry}"),
             CustomId::Aspect => f.write_str("aspect"),
             CustomId::Page(n) => write!(f, "page:{n}"),
@@ -128,6 +144,13 @@ mod tests {
                 helpful: false,
             },
             CustomId::Dismiss { asker: 9 },
+            CustomId::ReviewAccept {
+                group: "g1a2b3c4d".into(),
+            },
+            CustomId::ReviewIgnore {
+                group: "g1a2b3c4d".into(),
+            },
+            CustomId::ReviewOpen,
             CustomId::Post {
                 entry: "mle-tools".into(),
             },
