@@ -204,7 +204,7 @@ fn plan(standin: &StandIn, root: &Path, kb: &KnowledgeBase, messages: usize) -> 
                 origin: Origin::Channel { listening: true },
                 text: &stripped,
             };
-            let entry = match decide(&incoming, |q| matcher.ask(q)) {
+            let entry = match decide(&incoming, |q| matcher.ask_message(q)) {
                 Action::Answer(hit) => Some(kb.entries()[hit.entry].id.clone()),
                 _ => None,
             };

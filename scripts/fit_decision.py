@@ -90,6 +90,21 @@ def score(items, outs, answers, model, names, t_answer):
     return good / len(items)
 
 
+def confident(items, outs, answers, model, t_answer, precision=0.95):
+    tops = []
+    for it, o in zip(items, outs):
+        if not o["candidates"]:
+            continue
+        ps = model.predict_proba(np.array([[v for _, v in c["signals"]] for c in o["candidates"]]))[:, 1]
+        best = int(np.argmax(ps))
+        tops.append((ps[best], passes(it["expect"], answers[o["candidates"][best]["id"]])))
+    for t in [i / 100 for i in range(int(t_answer * 100), 100)]:
+        given = [ok for p, ok in tops if p >= t]
+        if given and sum(given) / len(given) >= precision:
+            return t
+    return 0.99
+
+
 def main():
     answers = load_answers()
     train, val = read_split("train"), read_split("validation")
@@ -112,6 +127,9 @@ def main():
     # Suggest from half the answer threshold: a "did you mean" list costs a
     # reader little, but one made of wrong entries teaches them to ignore it.
     t_suggest = round(t_answer / 2, 2)
+    # A short message without a "?" counts as a question from the lowest
+    # probability at which validation answers were right 95% of the time.
+    t_confident = confident(val, va_out, answers, m, t_answer)
     w = dict(zip(names, m.coef_[0]))
     lines = [
         "# faqbot's decision model: a logistic regression over each candidate",
@@ -121,6 +139,7 @@ def main():
         f"bias = {m.intercept_[0]:.4f}",
         f"answer = {t_answer:.2f}",
         f"suggest = {t_suggest:.2f}",
+        f"confident = {t_confident:.2f}",
         "",
         "[weights]",
     ] + [f"{n} = {w[n]:.4f}" for n in names] + [

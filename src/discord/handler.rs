@@ -80,19 +80,20 @@ impl EventHandler for Handler {
         let mut verdict = None;
         let action = decide(&incoming, |q| {
             let started = Instant::now();
-            let v = faq.matcher.ask(q);
+            let (v, question) = faq.matcher.ask_message(q);
             metrics::histogram!("faqbot_match_seconds").record(started.elapsed().as_secs_f64());
             let v = match threshold {
                 Some(t) => at_threshold(v, t),
                 None => v,
             };
-            verdict = Some(v.clone());
-            v
+            verdict = Some((v.clone(), question));
+            (v, question)
         });
-        let record = verdict.as_ref().and_then(|v| {
-            // "thanks!" under an answer asked nothing: not a question.
-            (origin != Origin::ReplyToBot || action != Action::Ignore)
-                .then(|| question_record(origin, v, &action))
+        let record = verdict.as_ref().and_then(|(v, question)| {
+            // Chatter in a listening channel, or "thanks!" under an answer,
+            // asked nothing: not a question, and never kept.
+            let asked = *question || matches!(origin, Origin::Dm | Origin::Mention);
+            asked.then(|| question_record(origin, v, &action))
         });
         // What the anti-spam policy counts: the entry for an answer, the
         // suggestions or the hint otherwise. Every post is counted, so a

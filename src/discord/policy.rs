@@ -45,36 +45,33 @@ pub enum Action {
     Hint,
 }
 
-/// Decides, given what the matcher says of the text (`ask` is called only
-/// when the message may be answered).
-pub fn decide(msg: &Incoming<'_>, ask: impl FnOnce(&str) -> Verdict) -> Action {
+/// Decides, given what the matcher says of the text: its verdict, and
+/// whether it reads as a question ([`crate::matcher::Matcher::ask_message`]).
+/// `ask` is called only when the message may be answered.
+pub fn decide(msg: &Incoming<'_>, ask: impl FnOnce(&str) -> (Verdict, bool)) -> Action {
     if msg.from_bot || msg.from_webhook || msg.from_self {
         return Action::Ignore;
     }
     match msg.origin {
         Origin::Channel { listening: false } => Action::Ignore,
-        Origin::Channel { listening: true } => {
-            // Unprompted: only what looks like a question, only when sure,
-            // never suggestions. Chatter in the channel is not ours.
-            if !looks_like_question(msg.text) {
-                return Action::Ignore;
-            }
-            match ask(msg.text) {
-                Verdict::Answer { hit, .. } => Action::Answer(hit),
-                _ => Action::Ignore,
-            }
-        }
-        Origin::Dm | Origin::Mention => match ask(msg.text) {
+        // Unprompted: only what reads as a question, only when sure, never
+        // suggestions. Chatter in the channel is not ours.
+        Origin::Channel { listening: true } => match ask(msg.text) {
+            (Verdict::Answer { hit, .. }, true) => Action::Answer(hit),
+            _ => Action::Ignore,
+        },
+        Origin::Dm | Origin::Mention => match ask(msg.text).0 {
             Verdict::Answer { hit, .. } => Action::Answer(hit),
             Verdict::Suggest(hits) => Action::Suggest(hits),
             Verdict::Silent => Action::Hint,
         },
-        // "thanks!" under the bot's answer asks nothing: no hint for it.
-        // A real follow-up question is answered, or gets suggestions.
+        // "thanks, that helps!" under the bot's answer asks nothing: no
+        // answer, no hint. A real follow-up question is answered, or gets
+        // suggestions.
         Origin::ReplyToBot => match ask(msg.text) {
-            Verdict::Answer { hit, .. } => Action::Answer(hit),
-            Verdict::Suggest(hits) if looks_like_question(msg.text) => Action::Suggest(hits),
-            Verdict::Suggest(_) | Verdict::Silent => Action::Ignore,
+            (Verdict::Answer { hit, .. }, true) => Action::Answer(hit),
+            (Verdict::Suggest(hits), true) => Action::Suggest(hits),
+            _ => Action::Ignore,
         },
     }
 }
@@ -102,28 +99,6 @@ pub fn at_threshold(verdict: Verdict, answer: f32) -> Verdict {
         }
         v => v,
     }
-}
-
-/// A question mark, or a first word that opens a question.
-///
-/// `"what do MLEs earn"` → true; `"I love dashboards"` → false.
-pub fn looks_like_question(text: &str) -> bool {
-    const OPENERS: &[&str] = &[
-        "what", "whats", "what's", "how", "who", "whom", "which", "why", "when", "where", "is",
-        "are", "can", "could", "do", "does", "did", "should", "would", "will", "any", "anyone",
-        "tell", "explain", "define",
-    ];
-    let text = text.trim();
-    if text.contains('?') {
-        return true;
-    }
-    text.split_whitespace()
-        .next()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
-                .to_lowercase()
-        })
-        .is_some_and(|w| OPENERS.contains(&w.as_str()))
 }
 
 /// `"<@42> what is an MLE"` → `"what is an MLE"` for bot id 42.
@@ -258,11 +233,17 @@ mod tests {
         score: 0.9,
     };
 
-    fn answer(_: &str) -> Verdict {
+    fn answered() -> Verdict {
         Verdict::Answer {
             hit: HIT,
             related: vec![],
         }
+    }
+
+    /// The matcher's reply: a verdict, and whether the text reads as a
+    /// question.
+    fn asked(verdict: Verdict, question: bool) -> impl FnOnce(&str) -> (Verdict, bool) {
+        move |_| (verdict, question)
     }
 
     #[test]
@@ -278,36 +259,31 @@ mod tests {
                 from_self: me,
                 ..msg(Origin::Dm, "what is an mle?")
             };
-            assert_eq!(decide(&m, answer), Action::Ignore);
+            assert_eq!(decide(&m, asked(answered(), true)), Action::Ignore);
         }
     }
 
     #[test]
     fn unprompted_only_in_listening_channels_only_questions_only_answers() {
+        let quiet = Origin::Channel { listening: false };
+        let listening = Origin::Channel { listening: true };
         assert_eq!(
-            decide(
-                &msg(Origin::Channel { listening: false }, "what is an mle?"),
-                answer
-            ),
+            decide(&msg(quiet, "what is an mle?"), asked(answered(), true)),
             Action::Ignore
         );
         assert_eq!(
-            decide(
-                &msg(Origin::Channel { listening: true }, "what is an mle?"),
-                answer
-            ),
+            decide(&msg(listening, "what is an mle?"), asked(answered(), true)),
             Action::Answer(HIT)
         );
         assert_eq!(
-            decide(
-                &msg(Origin::Channel { listening: true }, "I like MLEs"),
-                answer
-            ),
+            decide(&msg(listening, "I like MLEs"), asked(answered(), false)),
             Action::Ignore
         );
-        let suggest = |_: &str| Verdict::Suggest(vec![HIT]);
         assert_eq!(
-            decide(&msg(Origin::Channel { listening: true }, "mle?"), suggest),
+            decide(
+                &msg(listening, "mle?"),
+                asked(Verdict::Suggest(vec![HIT]), true)
+            ),
             Action::Ignore
         );
     }
@@ -315,38 +291,49 @@ mod tests {
     #[test]
     fn dms_and_mentions_get_answers_suggestions_or_a_hint() {
         assert_eq!(
-            decide(&msg(Origin::Dm, "mle salary"), answer),
+            decide(&msg(Origin::Dm, "mle salary"), asked(answered(), false)),
             Action::Answer(HIT)
         );
-        let suggest = |_: &str| Verdict::Suggest(vec![HIT]);
         assert_eq!(
-            decide(&msg(Origin::Mention, "models"), suggest),
+            decide(
+                &msg(Origin::Mention, "models"),
+                asked(Verdict::Suggest(vec![HIT]), false)
+            ),
             Action::Suggest(vec![HIT])
         );
         assert_eq!(
-            decide(&msg(Origin::Mention, "pizza"), |_: &str| Verdict::Silent),
+            decide(
+                &msg(Origin::Mention, "pizza"),
+                asked(Verdict::Silent, false)
+            ),
             Action::Hint
         );
     }
 
     #[test]
     fn a_reply_to_the_bot_that_asks_nothing_gets_nothing() {
-        let silent = |_: &str| Verdict::Silent;
-        let suggest = |_: &str| Verdict::Suggest(vec![HIT]);
+        let reply = |text| msg(Origin::ReplyToBot, text);
         assert_eq!(
-            decide(&msg(Origin::ReplyToBot, "thanks!"), silent),
+            decide(&reply("thanks!"), asked(Verdict::Silent, false)),
             Action::Ignore
         );
         assert_eq!(
-            decide(&msg(Origin::ReplyToBot, "ok cool"), suggest),
+            decide(&reply("thanks, that helps!"), asked(answered(), false)),
             Action::Ignore
         );
         assert_eq!(
-            decide(&msg(Origin::ReplyToBot, "and what about models?"), suggest),
+            decide(&reply("ok cool"), asked(Verdict::Suggest(vec![HIT]), false)),
+            Action::Ignore
+        );
+        assert_eq!(
+            decide(
+                &reply("and what about models?"),
+                asked(Verdict::Suggest(vec![HIT]), true)
+            ),
             Action::Suggest(vec![HIT])
         );
         assert_eq!(
-            decide(&msg(Origin::ReplyToBot, "mle salary"), answer),
+            decide(&reply("mle salary"), asked(answered(), true)),
             Action::Answer(HIT)
         );
     }
@@ -374,15 +361,6 @@ mod tests {
             }
         );
         assert_eq!(at_threshold(Verdict::Silent, 0.0), Verdict::Silent);
-    }
-
-    #[test]
-    fn questions_are_recognised() {
-        assert!(looks_like_question("How much do MLEs earn"));
-        assert!(looks_like_question("salary of a data scientist?"));
-        assert!(looks_like_question("What's an MLE"));
-        assert!(!looks_like_question("I built a dashboard today"));
-        assert!(!looks_like_question(""));
     }
 
     #[test]

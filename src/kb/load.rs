@@ -576,7 +576,9 @@ impl Builder {
         if word.chars().any(char::is_uppercase) {
             self.problem(
                 at,
-                format!("\"{word}\" has capitals; write vocabulary in lower case, as it is matched"),
+                format!(
+                    "\"{word}\" has capitals; write vocabulary in lower case, as it is matched"
+                ),
             );
             return None;
         }
@@ -630,7 +632,10 @@ impl Builder {
         let id_at = f.at(c.id.span());
         let id = c.id.into_inner().trim().to_owned();
         if !is_kebab(&id) {
-            self.problem(id_at, format!("concept id \"{id}\" is not kebab-case (like \"salary\")"));
+            self.problem(
+                id_at,
+                format!("concept id \"{id}\" is not kebab-case (like \"salary\")"),
+            );
             return;
         }
         if let Some(first) = self.concept_ids.get(&id) {
@@ -640,7 +645,10 @@ impl Builder {
         }
         self.concept_ids.insert(id.clone(), id_at);
         if c.words.is_empty() && c.names.is_empty() {
-            self.problem(at, format!("concept \"{id}\" has no `words` and no `names`"));
+            self.problem(
+                at,
+                format!("concept \"{id}\" has no `words` and no `names`"),
+            );
         }
         // A word may stand in several concepts ("learning" is a skill and
         // a study), so its meaning for contradictions is "a concept".
@@ -654,7 +662,10 @@ impl Builder {
             .into_iter()
             .filter_map(|w| self.word(f, w, "a concept name"))
             .collect();
-        self.kb.vocabulary.concepts.push(Concept { id, words, names });
+        self.kb
+            .vocabulary
+            .concepts
+            .push(Concept { id, words, names });
     }
 
     fn phrase(&mut self, f: &FileCtx, raw: Spanned<RawPhrase>) {
@@ -664,13 +675,19 @@ impl Builder {
             return;
         };
         if !words.contains(' ') {
-            self.problem(at, format!("phrase \"{words}\" is one word; a phrase has several"));
+            self.problem(
+                at,
+                format!("phrase \"{words}\" is one word; a phrase has several"),
+            );
             return;
         }
         let means_at = f.at(p.means.span());
         let means = p.means.into_inner().trim().to_owned();
         if means.is_empty() || means.contains(char::is_whitespace) {
-            self.problem(means_at, format!("`means` of phrase \"{words}\" must be one word"));
+            self.problem(
+                means_at,
+                format!("`means` of phrase \"{words}\" must be one word"),
+            );
             return;
         }
         self.kb.vocabulary.phrases.push(Phrase { words, means });

@@ -17,7 +17,6 @@ use serde::Serialize;
 pub use embedded::{embedded, embedded_files, EMBEDDED_DIR};
 pub use load::{load_contents, load_dir, load_files, LoadError, Problem};
 
-
 /// One of the two careers the bot knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]

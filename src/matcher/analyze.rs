@@ -122,7 +122,11 @@ impl Lexicon {
         };
         let mut role_surfaces: Vec<(Vec<String>, String)> = roles
             .iter()
-            .flat_map(|r| r.names.iter().map(move |n| (tokenize(n), r.name.to_lowercase())))
+            .flat_map(|r| {
+                r.names
+                    .iter()
+                    .map(move |n| (tokenize(n), r.name.to_lowercase()))
+            })
             .filter(|(words, _)| !words.is_empty())
             .collect();
         role_surfaces.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
@@ -188,9 +192,10 @@ impl Lexicon {
         while i < tokens.len() {
             let hit = self.role_surfaces.iter().find(|(name, _)| {
                 name.len() <= tokens.len() - i
-                    && name.iter().zip(&tokens[i..]).all(|(w, t)| {
-                        t.text == *w || t.text.strip_suffix('s') == Some(w.as_str())
-                    })
+                    && name
+                        .iter()
+                        .zip(&tokens[i..])
+                        .all(|(w, t)| t.text == *w || t.text.strip_suffix('s') == Some(w.as_str()))
             });
             let (word, len) = match hit {
                 Some((_, _)) if drop_roles => ("", hit.map_or(1, |(n, _)| n.len())),

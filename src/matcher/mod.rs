@@ -136,8 +136,79 @@ pub struct Candidate {
     pub probability: f32,
 }
 
+/// The FAQ's text as the semantic model reads it.
+struct SemanticIndex {
+    /// One vector per phrasing, in `phrasings` order: as written, and with
+    /// the role names left out (the topic alone).
+    phrasings: Vectors,
+    phrasing_topics: Vectors,
+    /// One vector per entry: the mean of its phrasings'.
+    centroids: Vectors,
+    /// One vector per answer sentence (as written, and its topic), and
+    /// each entry's range of them.
+    answers: Vectors,
+    answer_topics: Vectors,
+    entry_answers: Vec<Range<u32>>,
+}
+
+impl SemanticIndex {
+    /// `choices` are the phrasings in index order, `entry_phrasings` each
+    /// entry's range of them.
+    fn build(
+        kb: &KnowledgeBase,
+        lexicon: &Lexicon,
+        choices: &[(u32, String)],
+        entry_phrasings: &[Range<u32>],
+    ) -> SemanticIndex {
+        let read = |t: &str, drop_roles: bool| {
+            lexicon.canonical(&sure_tokens(text::tokenize_all(t)), drop_roles)
+        };
+        let phrasings = Vectors::encode(choices.iter().map(|(_, t)| read(t, false)));
+        let phrasing_topics = Vectors::encode(choices.iter().map(|(_, t)| read(t, true)));
+        let centroids = phrasings.means(
+            entry_phrasings
+                .iter()
+                .map(|r| r.start as usize..r.end as usize),
+        );
+        let mut entry_answers = Vec::with_capacity(kb.entries().len());
+        let mut next = 0_u32;
+        let sentences: Vec<&str> = kb
+            .entries()
+            .iter()
+            .flat_map(|entry| {
+                let sentences = answer_sentences(&entry.answer);
+                entry_answers.push(next..next + sentences.len() as u32);
+                next += sentences.len() as u32;
+                sentences
+            })
+            .collect();
+        SemanticIndex {
+            phrasings,
+            phrasing_topics,
+            centroids,
+            answers: Vectors::encode(sentences.iter().map(|s| read(s, false))),
+            answer_topics: Vectors::encode(sentences.iter().map(|s| read(s, true))),
+            entry_answers,
+        }
+    }
+}
+
+/// One sentence of a message as the scorers read it.
+struct Reading {
+    analysis: Analysis,
+    /// Its unit vector, role names spelled out (and the message's roles
+    /// added when it names none).
+    vector: Vec<f32>,
+    /// Its unit vector with role names left out: the topic alone.
+    topic: Vec<f32>,
+}
+
 /// Entries taken as candidates from each of the two scorers.
 const CANDIDATES_PER_SIGNAL: usize = 5;
+
+/// Words at most in a message that reads as a question without a `?` or a
+/// question word, when the bot is sure of its answer.
+pub const SHORT_QUERY: usize = 6;
 
 /// Suggestions offered at most.
 pub const MAX_SUGGESTIONS: usize = 3;
@@ -169,18 +240,12 @@ pub struct Matcher {
     choices: Vec<(u32, String)>,
     unknown_weight: f32,
     thresholds: Thresholds,
-    /// One vector per phrasing, in `phrasings` order: as written, and with
-    /// the role names left out (the topic alone).
-    phrasing_vectors: Vectors,
-    phrasing_topics: Vectors,
-    /// One vector per entry: the mean of its phrasings'.
-    centroids: Vectors,
-    /// One vector per answer sentence, and each entry's range of them.
-    answer_vectors: Vectors,
-    entry_answers: Vec<Range<u32>>,
+    semantic: SemanticIndex,
     /// Per entry: every concept of its answer, sorted.
     answer_concepts: Vec<Vec<u32>>,
     question_words: std::collections::HashSet<String>,
+    /// Each role's display name, lower case, as the semantic model reads it.
+    role_names: HashMap<Role, String>,
 }
 
 impl Matcher {
@@ -232,26 +297,14 @@ impl Matcher {
             all.sort_unstable();
             answer_concepts.push(all);
         }
-        // Rarity over entries: a concept in every entry says little.
         let n = kb.entries().len() as f32;
-        let mut df = vec![0_u32; concepts.len()];
-        for (e, range) in entry_phrasings.iter().enumerate() {
-            let mut all: Vec<u32> = phrasing_terms[range.start as usize..range.end as usize]
-                .iter()
-                .flatten()
-                .chain(&answer_terms[e])
-                .copied()
-                .collect();
-            all.sort_unstable();
-            all.dedup();
-            for c in all {
-                df[c as usize] += 1;
-            }
-        }
-        let idf: Vec<f32> = df
-            .iter()
-            .map(|&d| (1.0 + (n - d as f32 + 0.5) / (d as f32 + 0.5)).ln())
-            .collect();
+        let idf = rarity(
+            n,
+            concepts.len(),
+            &phrasing_terms,
+            &answer_terms,
+            &entry_phrasings,
+        );
         let mut in_phrasings = vec![Vec::new(); concepts.len()];
         let mut bare = Vec::new();
         for (p, terms) in phrasing_terms.iter().enumerate() {
@@ -264,26 +317,7 @@ impl Matcher {
             }
         }
         let in_entries = entries_by_concept(&phrasing_terms, &entry_phrasings, concepts.len());
-        let read = |t: &str, drop_roles: bool| {
-            lexicon.canonical(&sure_tokens(text::tokenize_all(t)), drop_roles)
-        };
-        let phrasing_vectors = Vectors::encode(choices.iter().map(|(_, t)| read(t, false)));
-        let phrasing_topics = Vectors::encode(choices.iter().map(|(_, t)| read(t, true)));
-        let centroids = Vectors::means(
-            &phrasing_vectors,
-            entry_phrasings.iter().map(|r| r.start as usize..r.end as usize),
-        );
-        let mut entry_answers = Vec::with_capacity(kb.entries().len());
-        let mut next = 0_u32;
-        let answer_vectors = Vectors::encode(kb.entries().iter().flat_map(|entry| {
-            let sentences = answer_sentences(&entry.answer);
-            entry_answers.push(next..next + sentences.len() as u32);
-            next += sentences.len() as u32;
-            sentences
-                .into_iter()
-                .map(|s| read(s, false))
-                .collect::<Vec<_>>()
-        }));
+        let semantic = SemanticIndex::build(kb, &lexicon, &choices, &entry_phrasings);
         let mut in_answers = vec![Vec::new(); concepts.len()];
         for (e, terms) in answer_terms.iter().enumerate() {
             for &c in terms {
@@ -305,13 +339,14 @@ impl Matcher {
             choices,
             unknown_weight: (1.0 + (n + 0.5) / 0.5).ln(),
             thresholds: Thresholds::default(),
-            phrasing_vectors,
-            phrasing_topics,
-            centroids,
-            answer_vectors,
-            entry_answers,
+            semantic,
             answer_concepts,
             question_words: kb.vocabulary().question_words.iter().cloned().collect(),
+            role_names: kb
+                .roles()
+                .iter()
+                .map(|r| (r.role, r.name.to_lowercase()))
+                .collect(),
         }
     }
 
@@ -351,6 +386,20 @@ impl Matcher {
             ),
             _ => Verdict::Silent,
         }
+    }
+
+    /// The verdict on a message, and whether it reads as a question: a
+    /// `?`, an opening question word (the vocabulary's `question_words`),
+    /// or a short message the bot is sure of ("mle langs", "data
+    /// scientist salary"), at or above the decision model's `confident`
+    /// probability. The bot answers unprompted only what reads as one.
+    pub fn ask_message(&self, text: &str) -> (Verdict, bool) {
+        let verdict = self.ask(text);
+        let question = self.reads_as_question(text)
+            || (text::tokenize(text).len() <= SHORT_QUERY
+                && matches!(&verdict, Verdict::Answer { hit, .. }
+                    if hit.score >= Decision::shipped().confident));
+        (verdict, question)
     }
 
     /// How a question was read and ranked, for `faqbot ask --explain`.
@@ -402,13 +451,22 @@ impl Matcher {
     /// pilots earn" and "data scientist salary in euros" stay silent.
     pub fn candidates(&self, question: &str) -> Vec<Candidate> {
         let whole = self.analyze_question(question);
-        let entries = self.audiences.len();
-        let mut lex = vec![0.0_f32; entries];
-        for h in self.scored(question, 0.0) {
-            lex[h.entry] = h.score;
+        if whole.terms.is_empty() && !whole.names_a_role() {
+            // "thanks a lot!!": nothing to match on, whatever it resembles.
+            return Vec::new();
         }
-        let queries = self.semantic_queries(question);
-        let sem = &self.phrasing_similarity(&queries, entries);
+        let entries = self.audiences.len();
+        let readings = self.readings(question, &whole);
+        if readings.is_empty() {
+            return Vec::new();
+        }
+        let mut lex = vec![0.0_f32; entries];
+        for r in &readings {
+            for h in self.rank_analysis(&r.analysis, 0.0) {
+                lex[h.entry] = lex[h.entry].max(h.score);
+            }
+        }
+        let sem = &self.phrasing_similarity(&readings, entries);
         let mut picked: Vec<usize> = top_indices(&lex, CANDIDATES_PER_SIGNAL)
             .into_iter()
             .filter(|&e| lex[e] > 0.0)
@@ -416,28 +474,18 @@ impl Matcher {
             .collect();
         picked.sort_unstable();
         picked.dedup();
-        let known_terms: Vec<(u32, f32)> = whole
+        let known = whole
             .terms
             .iter()
-            .filter_map(|t| self.concepts.get(&t.key).map(|&c| (c, t.sure)))
-            .collect();
-        let known = known_terms.len();
-        let known_weight: f32 = known_terms
+            .filter(|t| self.concepts.contains_key(&t.key))
+            .count();
+        let said: f32 = whole
+            .terms
             .iter()
-            .map(|&(c, sure)| self.idf[c as usize] * sure)
+            .filter_map(|t| self.concepts.get(&t.key))
+            .map(|&c| self.idf[c as usize])
             .sum();
-        // Share of the question's known weight that the entry's answer holds.
-        let lex_answer = |e: usize| {
-            if known_weight == 0.0 {
-                return 0.0;
-            }
-            let held: f32 = known_terms
-                .iter()
-                .filter(|(c, _)| self.answer_concepts[e].binary_search(c).is_ok())
-                .map(|&(c, sure)| self.idf[c as usize] * sure)
-                .sum();
-            held / known_weight
-        };
+        let specificity = (said / (2.0 * self.unknown_weight)).min(1.0);
         let unknown = if whole.terms.is_empty() {
             0.0
         } else {
@@ -448,14 +496,19 @@ impl Matcher {
             .iter()
             .map(|&e| {
                 let role_fit = role_agreement(&whole, self.audiences[e]);
-                let (sem_topic, sem_centroid, sem_answer) = self.entry_similarity(&queries, e);
+                let (sem_topic, sem_centroid, sem_answer, sem_answer_topic) =
+                    self.entry_similarity(&readings, e);
                 Signals {
                     lex: lex[e],
-                    lex_answer: lex_answer(e),
+                    lex_answer: readings
+                        .iter()
+                        .map(|r| self.answer_coverage(&r.analysis, e))
+                        .fold(0.0, f32::max),
                     sem: sem[e],
                     sem_topic,
                     sem_centroid,
                     sem_answer,
+                    sem_answer_topic,
                     role_fit,
                     wrong_role: flag(whole.single_role().is_some() && role_fit < 0.5),
                     unknown,
@@ -465,19 +518,27 @@ impl Matcher {
                     outside: flag(whole.scope == Scope::Outside),
                     questionish: flag(self.reads_as_question(question)),
                     terms: known.min(6) as f32 / 6.0,
+                    specificity,
                     ..Signals::default()
                 }
             })
             .collect();
         Signals::set_margins(&mut signals);
         let decision = Decision::shipped();
+        // One word naming no role ("python", "data") is a topic, not a
+        // question: at most a suggestion, however well it matches.
+        let ceiling = if text::tokenize(question).len() < 2 && !whole.names_a_role() {
+            self.thresholds.answer * 0.99
+        } else {
+            1.0
+        };
         let mut out: Vec<Candidate> = picked
             .into_iter()
             .zip(signals)
             .map(|(entry, signals)| Candidate {
                 entry,
                 signals,
-                probability: decision.probability(&signals),
+                probability: decision.probability(&signals).min(ceiling),
             })
             .collect();
         out.sort_by(|a, b| {
@@ -488,57 +549,134 @@ impl Matcher {
         out
     }
 
-    /// The question's texts for the semantic model: the whole message and,
-    /// for a long one, each sentence; each as read (role names spelled
-    /// out) and as its topic (role names left out).
-    fn semantic_queries(&self, question: &str) -> Vec<(Vec<f32>, Vec<f32>)> {
+    /// How a message is read: the whole of it when it is one sentence,
+    /// else each of its sentences alone, since chatter around a question
+    /// ("hey all, long day here.") pulls a whole-message reading away from
+    /// it.
+    ///
+    /// A sentence naming no role is read with the message's roles and
+    /// readings: in "I want to be an ML engineer. What skills do I need?"
+    /// the second sentence is about ML engineers, and in "I'm a nurse. How
+    /// much do they earn?" about nurses. A sentence about another job, or
+    /// about what the articles never cover, is context, not the question
+    /// ("I'm from Mexico."), and is left out; so is one with nothing to
+    /// match on ("thanks in advance!"). Empty: the bot stays silent.
+    fn readings(&self, question: &str, whole: &Analysis) -> Vec<Reading> {
         let bounded: String = question.chars().take(MAX_CHARS).collect();
-        let mut texts = vec![bounded.as_str()];
         let sentences = text::sentences(&bounded);
-        if sentences.len() > 1 {
-            texts.extend(sentences);
-        }
+        let strays = |a: &Analysis| match a.scope {
+            Scope::Outside => true,
+            Scope::OtherJob => !a.names_a_role(),
+            Scope::Ours => false,
+        };
+        let texts = if sentences.len() < 2 {
+            vec![bounded.as_str()]
+        } else {
+            sentences
+        };
+        let roles = self.role_prefix(whole);
         texts
             .into_iter()
-            .map(|t| {
+            .filter_map(|t| {
                 let tokens = self.read_tokens(t);
-                (
-                    semantic::encode(&self.lexicon.canonical(&tokens, false)),
-                    semantic::encode(&self.lexicon.canonical(&tokens, true)),
-                )
+                let mut analysis = self.lexicon.analyze(&tokens);
+                if analysis.terms.is_empty() && !analysis.names_a_role() {
+                    return None;
+                }
+                let inherits = !analysis.names_a_role();
+                if inherits {
+                    analysis.data_scientist = whole.data_scientist;
+                    analysis.ml_engineer = whole.ml_engineer;
+                    analysis.scope = analysis.scope.max(whole.scope);
+                }
+                if strays(&analysis) {
+                    return None;
+                }
+                let read = self.lexicon.canonical(&tokens, false);
+                let prefix = if inherits { roles.as_str() } else { "" };
+                Some(Reading {
+                    vector: semantic::encode(&format!("{prefix}{read}")),
+                    topic: semantic::encode(&self.lexicon.canonical(&tokens, true)),
+                    analysis,
+                })
             })
             .collect()
+    }
+
+    /// Share of a reading's known concepts, weighted by rarity, that entry
+    /// `e`'s answer holds.
+    fn answer_coverage(&self, a: &Analysis, e: usize) -> f32 {
+        let (mut held, mut total) = (0.0_f32, 0.0_f32);
+        for t in &a.terms {
+            if let Some(&c) = self.concepts.get(&t.key) {
+                let w = self.idf[c as usize] * t.sure;
+                total += w;
+                if self.answer_concepts[e].binary_search(&c).is_ok() {
+                    held += w;
+                }
+            }
+        }
+        if total == 0.0 {
+            0.0
+        } else {
+            held / total
+        }
+    }
+
+    /// The names of the roles an analysis names, for a sentence that
+    /// names none: "machine learning engineer " or "".
+    fn role_prefix(&self, a: &Analysis) -> String {
+        let mut out = String::new();
+        for (role, named) in [
+            (Role::DataScientist, a.data_scientist),
+            (Role::MlEngineer, a.ml_engineer),
+        ] {
+            if let Some(name) = self.role_names.get(&role).filter(|_| named) {
+                out.push_str(name);
+                out.push(' ');
+            }
+        }
+        out
     }
 
     /// Per entry: the best similarity of any query to any of its phrasings.
     /// The one semantic pass over the whole FAQ; the other signals are
     /// computed for candidates only.
-    fn phrasing_similarity(&self, queries: &[(Vec<f32>, Vec<f32>)], entries: usize) -> Vec<f32> {
+    fn phrasing_similarity(&self, readings: &[Reading], entries: usize) -> Vec<f32> {
         let mut sem = vec![0.0_f32; entries];
-        for (q, _) in queries {
+        for Reading { vector: q, .. } in readings {
             for (p, phrasing) in self.phrasings.iter().enumerate() {
                 let e = phrasing.entry as usize;
-                sem[e] = sem[e].max(self.phrasing_vectors.similarity(p, q));
+                sem[e] = sem[e].max(self.semantic.phrasings.similarity(p, q));
             }
         }
         sem
     }
 
-    /// One candidate's other semantic signals: (topic, centroid, answer).
-    fn entry_similarity(&self, queries: &[(Vec<f32>, Vec<f32>)], e: usize) -> (f32, f32, f32) {
-        let (mut topic, mut centroid, mut answer) = (0.0_f32, 0.0_f32, 0.0_f32);
+    /// One candidate's other semantic signals: (topic, centroid, answer,
+    /// answer topic).
+    fn entry_similarity(&self, readings: &[Reading], e: usize) -> (f32, f32, f32, f32) {
+        let (mut topic, mut centroid, mut answer, mut answer_topic) =
+            (0.0_f32, 0.0_f32, 0.0_f32, 0.0_f32);
         let phrasings = self.entry_phrasings[e].clone();
-        let answers = self.entry_answers[e].clone();
-        for (q, t) in queries {
+        let answers = self.semantic.entry_answers[e].clone();
+        for Reading {
+            vector: q,
+            topic: t,
+            ..
+        } in readings
+        {
             for p in phrasings.clone() {
-                topic = topic.max(self.phrasing_topics.similarity(p as usize, t));
+                topic = topic.max(self.semantic.phrasing_topics.similarity(p as usize, t));
             }
-            centroid = centroid.max(self.centroids.similarity(e, q));
+            centroid = centroid.max(self.semantic.centroids.similarity(e, q));
             for i in answers.clone() {
-                answer = answer.max(self.answer_vectors.similarity(i as usize, q));
+                answer = answer.max(self.semantic.answers.similarity(i as usize, q));
+                answer_topic =
+                    answer_topic.max(self.semantic.answer_topics.similarity(i as usize, t));
             }
         }
-        (topic, centroid, answer)
+        (topic, centroid, answer, answer_topic)
     }
 
     /// A `?`, or a first word that opens a question (the vocabulary's
@@ -548,41 +686,6 @@ impl Matcher {
             || text::tokenize(text)
                 .first()
                 .is_some_and(|w| self.question_words.contains(w))
-    }
-
-    /// Every entry scoring above zero and at least `floor`, in no order.
-    fn scored(&self, question: &str, floor: f32) -> Vec<Hit> {
-        let whole = self.analyze_question(question);
-        let sentences = text::sentences(question);
-        let mut hits = self.rank_analysis(&whole, floor);
-        if sentences.len() < 2 {
-            return hits;
-        }
-        // Each entry's best score so far, and where its hit is in `hits`.
-        let mut at: HashMap<usize, usize> =
-            hits.iter().enumerate().map(|(i, h)| (h.entry, i)).collect();
-        for sentence in sentences {
-            let mut q = self.analyze_question(sentence);
-            if q.terms.is_empty() && !q.names_a_role() {
-                // "hey all, quick q": chatter, not a question of its own.
-                continue;
-            }
-            if !q.names_a_role() {
-                q.data_scientist = whole.data_scientist;
-                q.ml_engineer = whole.ml_engineer;
-                q.scope = q.scope.max(whole.scope);
-            }
-            for h in self.rank_analysis(&q, floor) {
-                let next = hits.len();
-                let i = *at.entry(h.entry).or_insert(next);
-                if i == next {
-                    hits.push(h);
-                } else {
-                    hits[i].score = hits[i].score.max(h.score);
-                }
-            }
-        }
-        hits
     }
 
     /// Scores every entry for one analysed question; returns those above
@@ -809,13 +912,33 @@ impl Matcher {
             })
             .collect()
     }
+}
 
-    /// The text the semantic model reads for a question: typos corrected,
-    /// role names spelled out ([`Lexicon::canonical`]).
-    #[cfg(test)]
-    fn canonical(&self, question: &str) -> String {
-        self.lexicon.canonical(&self.read_tokens(question), false)
+/// Rarity over entries (BM25's IDF): a concept in every entry says little.
+fn rarity(
+    n: f32,
+    concepts: usize,
+    phrasing_terms: &[Vec<u32>],
+    answer_terms: &[Vec<u32>],
+    entry_phrasings: &[Range<u32>],
+) -> Vec<f32> {
+    let mut df = vec![0_u32; concepts];
+    for (e, range) in entry_phrasings.iter().enumerate() {
+        let mut all: Vec<u32> = phrasing_terms[range.start as usize..range.end as usize]
+            .iter()
+            .flatten()
+            .chain(&answer_terms[e])
+            .copied()
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        for c in all {
+            df[c as usize] += 1;
+        }
     }
+    df.iter()
+        .map(|&d| (1.0 + (n - d as f32 + 0.5) / (d as f32 + 0.5)).ln())
+        .collect()
 }
 
 /// Concept → the entries with a phrasing naming it, each entry once.
@@ -929,11 +1052,6 @@ impl Scratch {
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
-}
-
-/// Hits in rank order: best score first, ties in FAQ order.
-fn best_first(a: &Hit, b: &Hit) -> std::cmp::Ordering {
-    b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry))
 }
 
 fn role_agreement(q: &Analysis, audience: Audience) -> f32 {

@@ -2,7 +2,7 @@
 //! phrasings and answer sentences, with no word lists.
 //!
 //! A static embedding model (`model/`, distilled from all-MiniLM-L6-v2 with
-//! Model2Vec) maps a text to the mean of its WordPiece tokens' vectors, so
+//! `Model2Vec`) maps a text to the mean of its `WordPiece` tokens' vectors, so
 //! encoding a question costs microseconds. The model is embedded in the
 //! binary and parsed once per process.
 //!
@@ -54,13 +54,18 @@ impl Vectors {
         for g in groups {
             let mut mean = vec![0.0_f32; self.dim];
             for i in g {
-                for (m, x) in mean.iter_mut().zip(&self.data[i * self.dim..(i + 1) * self.dim]) {
+                for (m, x) in mean
+                    .iter_mut()
+                    .zip(&self.data[i * self.dim..(i + 1) * self.dim])
+                {
                     *m += x;
                 }
             }
             let norm = mean.iter().map(|x| x * x).sum::<f32>().sqrt();
             if norm > 0.0 {
-                mean.iter_mut().for_each(|x| *x /= norm);
+                for x in &mut mean {
+                    *x /= norm;
+                }
             }
             data.extend(mean);
         }
@@ -86,7 +91,7 @@ pub fn encode(text: &str) -> Vec<f32> {
 /// empty text pools to zeros and must not turn into NaN.
 fn clean(mut v: Vec<f32>) -> Vec<f32> {
     if v.iter().any(|x| !x.is_finite()) {
-        v.iter_mut().for_each(|x| *x = 0.0);
+        v.fill(0.0);
     }
     v
 }
@@ -127,7 +132,11 @@ mod tests {
         ]);
         let q = encode("ml engineer salary?");
         assert!(v.similarity(0, &q) > v.similarity(1, &q) + 0.1);
-        assert!((v.similarity(0, &encode("how much does a machine learning engineer earn")) - 1.0).abs() < 1e-3);
+        assert!(
+            (v.similarity(0, &encode("how much does a machine learning engineer earn")) - 1.0)
+                .abs()
+                < 1e-3
+        );
     }
 
     #[test]

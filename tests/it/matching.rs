@@ -300,3 +300,27 @@ fn questions_and_faqs_asked_in_turn_rank_as_when_asked_alone() {
         assert!(big.rank(q).iter().all(|h| h.entry < kb.entries().len()));
     }
 }
+
+/// In a listening channel, a short query the bot is sure of counts as a
+/// question even without a `?` or a question word; chatter does not.
+#[test]
+fn short_confident_queries_read_as_questions_and_chatter_does_not() {
+    let (_, m) = shipped();
+    for q in ["mle langs", "data scientist salary", "ds tools"] {
+        let (verdict, question) = m.ask_message(q);
+        assert!(
+            matches!(verdict, Verdict::Answer { .. }),
+            "{q:?}: {verdict:?}"
+        );
+        assert!(question, "{q:?} should read as a question");
+    }
+    for q in [
+        "I built a dashboard today",
+        "lol same",
+        "my manager loves dashboards and so do I honestly",
+    ] {
+        assert!(!m.ask_message(q).1, "{q:?} should not read as a question");
+    }
+    assert!(m.ask_message("what does a data scientist do").1);
+    assert!(m.ask_message("salary of an mle?").1);
+}
