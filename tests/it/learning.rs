@@ -57,9 +57,14 @@ async fn what_the_bot_could_not_answer_is_kept_for_review_and_chatter_is_not() {
     let answered = standin
         .message_create(MessageCreate::new("how much does an ML engineer earn?"))
         .await;
-    standin
+    let reply = standin
         .wait_for_request(reply_to(answered.message_id), WAIT)
         .await;
+    // With the settings read from the store on the way.
+    eprintln!(
+        "event to reply, SQLite store: {:?}",
+        reply.at - answered.dispatch.at
+    );
     let missed = standin
         .message_create(MessageCreate::new("is a bootcamp in Lisbon worth it?").mentioning_bot())
         .await;
