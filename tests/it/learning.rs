@@ -568,6 +568,8 @@ async fn faq_stats_shows_this_servers_week_and_month_privately() {
         .wait_for_request(reply_to(sent.message_id), WAIT)
         .await;
     recorded(&bot, 3).await;
+    let r = interact(&standin, InteractionCreate::command("faq-stats")).await;
+    assert!(content(&r).contains("Manage Server"), "{}", r.body);
     let r = interact(&standin, settings_as_admin_named("faq-stats")).await;
     assert_eq!(r.body["data"]["flags"], 64, "{}", r.body);
     let text = content(&r);

@@ -34,6 +34,11 @@ impl SlashCommand for FaqStats {
                 "Stats are per server: use this in a server.".into(),
             ));
         };
+        if !super::is_admin(call.cmd.member.as_deref()) {
+            return Err(CommandError::User(
+                "The stats need the Manage Server permission.".into(),
+            ));
+        }
         let Some(store) = call.state.store() else {
             return Err(CommandError::User(
                 "This bot runs without a store, so it keeps no stats.".into(),
