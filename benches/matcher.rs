@@ -119,6 +119,43 @@ fn generated(n: usize) -> KnowledgeBase {
 /// Builds one FAQ to measure.
 type MakeFaq = Box<dyn Fn() -> KnowledgeBase>;
 
+/// The questions of the public casual set (`tests/questions/public`),
+/// the way members type.
+fn dev2() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/questions/public/dev2.jsonl");
+    std::fs::read_to_string(path)
+        .expect("tests/questions/public/dev2.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("a question line");
+            v["q"].as_str().expect("a question").to_owned()
+        })
+        .collect()
+}
+
+/// Each question's median time over `runs` asks, then the spread of those
+/// medians over the questions: p50, p90, p99, max.
+fn percentiles(m: &Matcher, questions: &[String], runs: usize) -> [std::time::Duration; 4] {
+    let mut medians: Vec<std::time::Duration> = questions
+        .iter()
+        .map(|q| {
+            let mut times: Vec<_> = (0..runs)
+                .map(|_| {
+                    let started = Instant::now();
+                    black_box(m.ask(black_box(q)));
+                    started.elapsed()
+                })
+                .collect();
+            times.sort();
+            times[runs / 2]
+        })
+        .collect();
+    medians.sort();
+    let at = |p: f64| medians[((medians.len() - 1) as f64 * p).round() as usize];
+    [at(0.5), at(0.9), at(0.99), at(1.0)]
+}
+
 fn bench(c: &mut Criterion) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
     let sizes: [(&str, MakeFaq); 4] = [
@@ -144,6 +181,17 @@ fn bench(c: &mut Criterion) {
             index_bytes / n
         );
         faqs.push((*name, kb, m));
+    }
+    let questions = dev2();
+    println!(
+        "\nper question over the {} dev2 questions (median of each):",
+        questions.len()
+    );
+    println!("FAQ          p50        p90        p99        max");
+    for (name, _, m) in &faqs {
+        let runs = if *name == "100000" { 3 } else { 21 };
+        let [p50, p90, p99, max] = percentiles(m, &questions, runs);
+        println!("{name:<8} {p50:>9.1?} {p90:>9.1?} {p99:>9.1?} {max:>9.1?}");
     }
     let mut group = c.benchmark_group("ask");
     for (name, _, m) in &faqs {

@@ -66,7 +66,12 @@ pub enum Command {
         json: bool,
     },
     /// Validate the FAQ folder and say what it holds.
-    Check,
+    Check {
+        /// Refuse (exit 2) a FAQ with warnings: an entry its own phrasings
+        /// do not find first, or two entries with the same phrasing.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Run the Discord bot (configured by the environment and .env; see
     /// .env.example).
     Run,
@@ -263,7 +268,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Stats { .. }
         | Command::Forget { .. }
         | Command::Misses { .. } => unreachable!("handled above"),
-        Command::Check => {
+        Command::Check { strict } => {
+            let findings = Matcher::new(&kb).self_check(&kb);
+            for f in &findings {
+                eprintln!("faqbot: warning: {f}");
+            }
+            if strict && !findings.is_empty() {
+                eprintln!(
+                    "faqbot: {} warning(s); --strict refuses the FAQ",
+                    findings.len()
+                );
+                return Ok(ExitCode::from(2));
+            }
             writeln!(
                 out,
                 "{}: ok, {} entries, {} aspects, {} role profiles, {} sources",

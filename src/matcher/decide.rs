@@ -17,7 +17,7 @@ use serde::Deserialize;
 static DECISION: &str = include_str!("../../model/decision.toml");
 
 /// How many signals there are.
-pub const N: usize = 22;
+pub const N: usize = 24;
 
 /// What is known about one (question, entry) pair, every value finite.
 ///
@@ -30,7 +30,9 @@ pub struct Signals {
     /// phrasing, weighted by rarity (0 when it shares none).
     pub lex: f32,
     /// Share of the question's known concepts (weighted by rarity) that the
-    /// entry's answer holds.
+    /// entry's whole text holds, phrasings and answer.
+    pub lex_entry: f32,
+    /// The same for the entry's answer alone.
     pub lex_answer: f32,
     /// Cosine similarity to the entry's closest phrasing.
     pub sem: f32,
@@ -43,6 +45,7 @@ pub struct Signals {
     /// The same, with role names left out of both.
     pub sem_answer_topic: f32,
     pub lex_margin: f32,
+    pub lex_entry_margin: f32,
     pub lex_answer_margin: f32,
     pub sem_margin: f32,
     pub sem_topic_margin: f32,
@@ -76,6 +79,7 @@ impl Signals {
     /// The names used in `decision.toml`, in [`Signals::values`] order.
     pub const NAMES: [&'static str; N] = [
         "lex",
+        "lex_entry",
         "lex_answer",
         "sem",
         "sem_topic",
@@ -83,6 +87,7 @@ impl Signals {
         "sem_answer",
         "sem_answer_topic",
         "lex_margin",
+        "lex_entry_margin",
         "lex_answer_margin",
         "sem_margin",
         "sem_topic_margin",
@@ -102,6 +107,7 @@ impl Signals {
     pub fn values(&self) -> [f32; N] {
         [
             self.lex,
+            self.lex_entry,
             self.lex_answer,
             self.sem,
             self.sem_topic,
@@ -109,6 +115,7 @@ impl Signals {
             self.sem_answer,
             self.sem_answer_topic,
             self.lex_margin,
+            self.lex_entry_margin,
             self.lex_answer_margin,
             self.sem_margin,
             self.sem_topic_margin,
@@ -130,8 +137,9 @@ impl Signals {
     pub fn set_margins(all: &mut [Signals]) {
         type Get = fn(&Signals) -> f32;
         type Set = fn(&mut Signals, f32);
-        let pairs: [(Get, Set); 5] = [
+        let pairs: [(Get, Set); 6] = [
             (|s| s.lex, |s, m| s.lex_margin = m),
+            (|s| s.lex_entry, |s, m| s.lex_entry_margin = m),
             (|s| s.lex_answer, |s, m| s.lex_answer_margin = m),
             (|s| s.sem, |s, m| s.sem_margin = m),
             (|s| s.sem_topic, |s, m| s.sem_topic_margin = m),

@@ -127,6 +127,19 @@ pub struct Explanation {
     pub candidates: Vec<Candidate>,
 }
 
+/// A warning about the FAQ's content, at the entry it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub location: crate::kb::Location,
+    pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
 /// One entry considered for a question: its signals and the probability
 /// the decision model gives them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -203,6 +216,10 @@ struct Reading {
     topic: Vec<f32>,
 }
 
+/// Entries whose phrasings the semantic signal compares, by the closeness
+/// of their centroids.
+const SEMANTIC_SHORTLIST: usize = 10;
+
 /// Entries taken as candidates from each of the two scorers.
 const CANDIDATES_PER_SIGNAL: usize = 5;
 
@@ -241,7 +258,9 @@ pub struct Matcher {
     unknown_weight: f32,
     thresholds: Thresholds,
     semantic: SemanticIndex,
-    /// Per entry: every concept of its answer, sorted.
+    /// Per entry: every concept of its phrasings and answer, sorted; and
+    /// of its answer alone.
+    entry_concepts: Vec<Vec<u32>>,
     answer_concepts: Vec<Vec<u32>>,
     question_words: std::collections::HashSet<String>,
     /// Each role's display name, lower case, as the semantic model reads it.
@@ -261,6 +280,7 @@ impl Matcher {
         let mut phrasings = Vec::new();
         let mut phrasing_terms: Vec<Vec<u32>> = Vec::new();
         let mut answer_terms: Vec<Vec<u32>> = Vec::new();
+        let mut entry_concepts: Vec<Vec<u32>> = Vec::new();
         let mut answer_concepts: Vec<Vec<u32>> = Vec::new();
         let mut entry_phrasings = Vec::new();
         let mut choices = Vec::new();
@@ -287,15 +307,16 @@ impl Matcher {
             entry_phrasings.push(start..phrasings.len() as u32);
             let tokens = text::tokenize_all(&entry.answer);
             words.extend(tokens.iter().cloned());
-            let mut all: Vec<u32> = lexicon
+            let all: Vec<u32> = lexicon
                 .analyze(&sure_tokens(tokens))
                 .terms
                 .iter()
                 .map(|t| intern(&t.key))
                 .collect();
             answer_terms.push(all.iter().copied().filter(|c| !seen.contains(c)).collect());
-            all.sort_unstable();
-            answer_concepts.push(all);
+            let (answer, whole) = concept_sets(all, &seen);
+            answer_concepts.push(answer);
+            entry_concepts.push(whole);
         }
         let n = kb.entries().len() as f32;
         let idf = rarity(
@@ -340,6 +361,7 @@ impl Matcher {
             unknown_weight: (1.0 + (n + 0.5) / 0.5).ln(),
             thresholds: Thresholds::default(),
             semantic,
+            entry_concepts,
             answer_concepts,
             question_words: kb.vocabulary().question_words.iter().cloned().collect(),
             role_names: kb
@@ -402,6 +424,52 @@ impl Matcher {
         (verdict, question)
     }
 
+    /// What a maintainer should fix: each phrasing (question or alternate)
+    /// that does not answer with its own entry, and each phrasing two
+    /// entries share (after folding case and punctuation). `faqbot check`
+    /// warns with these; `--strict` refuses the FAQ.
+    pub fn self_check(&self, kb: &KnowledgeBase) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
+        for (e, entry) in kb.entries().iter().enumerate() {
+            for text in std::iter::once(&entry.question).chain(&entry.alternates) {
+                let key = text::tokenize_all(text);
+                match seen.get(&key) {
+                    Some(&other) if other != e => out.push(Finding {
+                        location: entry.location.clone(),
+                        message: format!(
+                            "entry \"{}\" shares the phrasing \"{text}\" with entry \"{}\"",
+                            entry.id,
+                            kb.entries()[other].id
+                        ),
+                    }),
+                    Some(_) => {}
+                    None => {
+                        seen.insert(key, e);
+                    }
+                }
+                let found = match self.ask(text) {
+                    Verdict::Answer { hit, .. } => Some(hit.entry),
+                    _ => None,
+                };
+                if found != Some(e) {
+                    let got = found.map_or_else(
+                        || "no answer".to_owned(),
+                        |f| format!("entry \"{}\"", kb.entries()[f].id),
+                    );
+                    out.push(Finding {
+                        location: entry.location.clone(),
+                        message: format!(
+                            "entry \"{}\": its phrasing \"{text}\" gets {got}; reword it, or the entry it finds",
+                            entry.id
+                        ),
+                    });
+                }
+            }
+        }
+        out
+    }
+
     /// How a question was read and ranked, for `faqbot ask --explain`.
     pub fn explain(&self, question: &str) -> Explanation {
         let q = self.analyze_question(question);
@@ -450,13 +518,14 @@ impl Matcher {
     /// lexical score of a sentence that has them is zero, so "what do
     /// pilots earn" and "data scientist salary in euros" stay silent.
     pub fn candidates(&self, question: &str) -> Vec<Candidate> {
-        let whole = self.analyze_question(question);
+        let whole_tokens = self.read_tokens(question);
+        let whole = self.lexicon.analyze(&whole_tokens);
         if whole.terms.is_empty() && !whole.names_a_role() {
             // "thanks a lot!!": nothing to match on, whatever it resembles.
             return Vec::new();
         }
         let entries = self.audiences.len();
-        let readings = self.readings(question, &whole);
+        let readings = self.readings(question, &whole, &whole_tokens);
         if readings.is_empty() {
             return Vec::new();
         }
@@ -466,7 +535,7 @@ impl Matcher {
                 lex[h.entry] = lex[h.entry].max(h.score);
             }
         }
-        let sem = &self.phrasing_similarity(&readings, entries);
+        let sem = &self.phrasing_similarity(&readings, &lex);
         let mut picked: Vec<usize> = top_indices(&lex, CANDIDATES_PER_SIGNAL)
             .into_iter()
             .filter(|&e| lex[e] > 0.0)
@@ -500,9 +569,13 @@ impl Matcher {
                     self.entry_similarity(&readings, e);
                 Signals {
                     lex: lex[e],
+                    lex_entry: readings
+                        .iter()
+                        .map(|r| self.coverage(&r.analysis, &self.entry_concepts[e]))
+                        .fold(0.0, f32::max),
                     lex_answer: readings
                         .iter()
-                        .map(|r| self.answer_coverage(&r.analysis, e))
+                        .map(|r| self.coverage(&r.analysis, &self.answer_concepts[e]))
                         .fold(0.0, f32::max),
                     sem: sem[e],
                     sem_topic,
@@ -527,7 +600,7 @@ impl Matcher {
         let decision = Decision::shipped();
         // One word naming no role ("python", "data") is a topic, not a
         // question: at most a suggestion, however well it matches.
-        let ceiling = if text::tokenize(question).len() < 2 && !whole.names_a_role() {
+        let ceiling = if whole_tokens.len() < 2 && !whole.names_a_role() {
             self.thresholds.answer * 0.99
         } else {
             1.0
@@ -561,7 +634,7 @@ impl Matcher {
     /// about what the articles never cover, is context, not the question
     /// ("I'm from Mexico."), and is left out; so is one with nothing to
     /// match on ("thanks in advance!"). Empty: the bot stays silent.
-    fn readings(&self, question: &str, whole: &Analysis) -> Vec<Reading> {
+    fn readings(&self, question: &str, whole: &Analysis, whole_tokens: &[Token]) -> Vec<Reading> {
         let bounded: String = question.chars().take(MAX_CHARS).collect();
         let sentences = text::sentences(&bounded);
         let strays = |a: &Analysis| match a.scope {
@@ -574,12 +647,22 @@ impl Matcher {
         } else {
             sentences
         };
+        let single = texts.len() == 1;
         let roles = self.role_prefix(whole);
         texts
             .into_iter()
             .filter_map(|t| {
-                let tokens = self.read_tokens(t);
-                let mut analysis = self.lexicon.analyze(&tokens);
+                // One sentence: the message's tokens and reading, already made.
+                let tokens = if single {
+                    whole_tokens.to_vec()
+                } else {
+                    self.read_tokens(t)
+                };
+                let mut analysis = if single {
+                    whole.clone()
+                } else {
+                    self.lexicon.analyze(&tokens)
+                };
                 if analysis.terms.is_empty() && !analysis.names_a_role() {
                     return None;
                 }
@@ -603,15 +686,15 @@ impl Matcher {
             .collect()
     }
 
-    /// Share of a reading's known concepts, weighted by rarity, that entry
-    /// `e`'s answer holds.
-    fn answer_coverage(&self, a: &Analysis, e: usize) -> f32 {
+    /// Share of a reading's known concepts, weighted by rarity, that `held`
+    /// (an entry's sorted concepts) holds.
+    fn coverage(&self, a: &Analysis, held_by: &[u32]) -> f32 {
         let (mut held, mut total) = (0.0_f32, 0.0_f32);
         for t in &a.terms {
             if let Some(&c) = self.concepts.get(&t.key) {
                 let w = self.idf[c as usize] * t.sure;
                 total += w;
-                if self.answer_concepts[e].binary_search(&c).is_ok() {
+                if held_by.binary_search(&c).is_ok() {
                     held += w;
                 }
             }
@@ -642,12 +725,33 @@ impl Matcher {
     /// Per entry: the best similarity of any query to any of its phrasings.
     /// The one semantic pass over the whole FAQ; the other signals are
     /// computed for candidates only.
-    fn phrasing_similarity(&self, readings: &[Reading], entries: usize) -> Vec<f32> {
+    ///
+    /// An entry's phrasings are compared only when its centroid is among
+    /// the [`SEMANTIC_SHORTLIST`] closest, or the lexical signal found it
+    /// (`lexical`): one comparison per entry, then a dozen per shortlisted
+    /// entry, instead of one per phrasing of the whole FAQ.
+    fn phrasing_similarity(&self, readings: &[Reading], lexical: &[f32]) -> Vec<f32> {
+        let entries = lexical.len();
         let mut sem = vec![0.0_f32; entries];
+        let mut near = vec![0.0_f32; entries];
         for Reading { vector: q, .. } in readings {
-            for (p, phrasing) in self.phrasings.iter().enumerate() {
-                let e = phrasing.entry as usize;
-                sem[e] = sem[e].max(self.semantic.phrasings.similarity(p, q));
+            for (e, n) in near.iter_mut().enumerate() {
+                *n = n.max(self.semantic.centroids.similarity(e, q));
+            }
+        }
+        let mut shortlist = top_indices(&near, SEMANTIC_SHORTLIST);
+        shortlist.extend(
+            top_indices(lexical, CANDIDATES_PER_SIGNAL)
+                .into_iter()
+                .filter(|&e| lexical[e] > 0.0),
+        );
+        shortlist.sort_unstable();
+        shortlist.dedup();
+        for Reading { vector: q, .. } in readings {
+            for &e in &shortlist {
+                for p in self.entry_phrasings[e].clone() {
+                    sem[e] = sem[e].max(self.semantic.phrasings.similarity(p as usize, q));
+                }
             }
         }
         sem
@@ -912,6 +1016,18 @@ impl Matcher {
             })
             .collect()
     }
+}
+
+/// An entry's answer concepts and its whole text's (with its phrasings'
+/// `seen`), each sorted and deduplicated.
+fn concept_sets(mut answer: Vec<u32>, seen: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    answer.sort_unstable();
+    answer.dedup();
+    let mut whole = answer.clone();
+    whole.extend_from_slice(seen);
+    whole.sort_unstable();
+    whole.dedup();
+    (answer, whole)
 }
 
 /// Rarity over entries (BM25's IDF): a concept in every entry says little.

@@ -292,3 +292,42 @@ fn logs_in_a_pipe_carry_no_colour_codes_and_json_logs_are_one_object_a_line() {
     }
     assert!(json.contains("the embedded FAQ"), "{json}");
 }
+
+/// Two entries sharing a phrasing: `check` warns with the entry's place and
+/// still passes; `check --strict` refuses the FAQ.
+#[test]
+fn check_strict_refuses_colliding_phrasings_that_plain_check_warns_about() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let entry = |id: &str, role: &str, question: &str, answer: &str| {
+        format!(
+            "[[entry]]\nid = \"{id}\"\nrole = \"{role}\"\nsource = \"S\"\nquestion = \"{question}\"\nalternates = [\"data scientist pay\"]\nanswer = \"{answer}\"\n\n"
+        )
+    };
+    let text = format!(
+        "[[source]]\ntitle = \"S\"\n\n{}{}",
+        entry(
+            "ds-salary",
+            "data-scientist",
+            "How much does a data scientist earn?",
+            "Data scientists earn well."
+        ),
+        entry(
+            "ds-skills",
+            "data-scientist",
+            "What skills does a data scientist need?",
+            "Statistics and programming."
+        ),
+    );
+    std::fs::write(dir.path().join("a.toml"), text).expect("write");
+    let path = dir.path().to_str().expect("utf-8 path");
+    let plain = faqbot(&["check", "--faq", path]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    let warned = stderr(&plain);
+    assert!(
+        warned.contains("a.toml:12:1: entry \"ds-skills\" shares the phrasing \"data scientist pay\" with entry \"ds-salary\""),
+        "{warned}"
+    );
+    let strict = faqbot(&["check", "--strict", "--faq", path]);
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(stderr(&strict).contains("--strict refuses the FAQ"));
+}

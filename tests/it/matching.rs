@@ -324,3 +324,55 @@ fn short_confident_queries_read_as_questions_and_chatter_does_not() {
     assert!(m.ask_message("what does a data scientist do").1);
     assert!(m.ask_message("salary of an mle?").1);
 }
+
+/// A maintainer covers a topic the FAQ never did, remote work, by editing
+/// `faq/` alone: one entry, and the topic's words taken off the
+/// vocabulary's `not_covered` list. The bot then answers it; before, it
+/// stayed silent.
+#[test]
+fn a_new_topic_added_in_faq_alone_is_answered() {
+    let question = "Can a data scientist work remotely?";
+    let (_, m) = shipped();
+    assert_eq!(
+        m.ask(question),
+        Verdict::Silent,
+        "remote work is not covered yet"
+    );
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for file in std::fs::read_dir(crate::faq_dir()).expect("faq/") {
+        let path = file.expect("a FAQ file").path();
+        let mut text = std::fs::read_to_string(&path).expect("FAQ text");
+        let name = path.file_name().expect("a file name").to_owned();
+        if name == "vocabulary.toml" {
+            text = text
+                .replace("  \"remote\",\n", "")
+                .replace("  \"remotely\",\n", "");
+        }
+        if name == "careers.toml" {
+            text.push_str(
+                r#"
+[[entry]]
+id = "ds-remote-work"
+role = "data-scientist"
+source = "Data Science Vs Machine Learning Engineer"
+question = "Can a data scientist work remotely?"
+alternates = ["remote data science jobs", "do data scientists work from home"]
+answer = """
+Many data scientists work remotely part or all of the time: the work is analysis, modelling and communication that a laptop and a video call can carry."""
+"#,
+            );
+        }
+        std::fs::write(dir.path().join(name), text).expect("write a FAQ file");
+    }
+    let kb = faqbot::kb::load_dir(dir.path()).expect("the edited FAQ loads");
+    let m = faqbot::matcher::Matcher::new(&kb);
+    for q in [question, "is remote work possible as a ds?"] {
+        match m.ask(q) {
+            Verdict::Answer { hit, .. } => {
+                assert_eq!(kb.entries()[hit.entry].id, "ds-remote-work", "{q:?}");
+            }
+            other => panic!("{q:?}: {other:?}"),
+        }
+    }
+}
