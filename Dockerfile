@@ -16,12 +16,18 @@ FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin faqbot
+    && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin faqbot \
+    && mkdir /data && chown faqbot /data
 COPY --from=build /src/target/release/faqbot /usr/local/bin/faqbot
 # A maintained FAQ folder can be mounted here and served with
 # FAQBOT_FAQ_DIR=/faq (watched, and /faq-reload works). Without it, the
 # FAQ built into the binary is served.
 VOLUME ["/faq"]
+# The store (SQLite by default) lives in /data, writable by the bot's user
+# and kept across containers; set FAQBOT_DATABASE_URL=postgres://... to use
+# PostgreSQL instead.
+VOLUME ["/data"]
+ENV FAQBOT_DATABASE_URL=sqlite:///data/faqbot.db
 # An empty working directory, so a ./faq there is never picked up by
 # accident (the mount point is /faq, named explicitly).
 WORKDIR /app

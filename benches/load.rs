@@ -234,6 +234,16 @@ async fn start_bot(standin: &StandIn, faq_dir: &Path) -> Child {
         .env("FAQBOT_CHANNELS", listen.join(","))
         .env("FAQBOT_FAQ_DIR", faq_dir)
         .env("FAQBOT_WATCH", "off")
+        // A store of its own in the temporary folder, not ./faqbot.db.
+        .env(
+            "FAQBOT_DATABASE_URL",
+            format!(
+                "sqlite://{}",
+                std::env::temp_dir()
+                    .join(format!("faqbot-load-{}.db", std::process::id()))
+                    .display()
+            ),
+        )
         .env("DISCORD_HTTP_PROXY", standin.http_base())
         .env("RUST_LOG", "warn")
         .stderr(std::process::Stdio::inherit())

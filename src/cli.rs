@@ -87,6 +87,45 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         guild: Option<u64>,
     },
+    /// Questions, answers and votes from the store (`FAQBOT_DATABASE_URL`).
+    Stats {
+        /// Over the last N days, today included.
+        #[arg(long, value_name = "N", default_value_t = 30)]
+        days: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The review queue: stored questions the bot did not answer, grouped
+    /// by similarity, most asked first.
+    Misses {
+        /// Over the last N days.
+        #[arg(long, value_name = "N", default_value_t = 30)]
+        days: u32,
+        #[arg(long)]
+        json: bool,
+        /// Add this group's most typical question as an alternate of
+        /// --entry, in that entry's own FAQ file.
+        #[arg(
+            long,
+            value_name = "GROUP",
+            requires = "entry",
+            conflicts_with = "ignore"
+        )]
+        accept: Option<String>,
+        /// The entry that gets the accepted phrasing.
+        #[arg(long, value_name = "ID", requires = "accept")]
+        entry: Option<String>,
+        /// Hide this group from the queue.
+        #[arg(long, value_name = "GROUP")]
+        ignore: Option<String>,
+    },
+    /// Delete everything the store holds about one server, for when it
+    /// removes the bot.
+    Forget {
+        /// The server (guild) id.
+        #[arg(long, value_name = "ID")]
+        guild: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -160,6 +199,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Run => return run_bot(&source),
         Command::Unregister { guild, .. } => return unregister(guild),
+        Command::Stats { days, json } => return stats(days, json),
+        Command::Forget { guild } => return forget(guild),
+        Command::Misses {
+            days,
+            json,
+            accept,
+            entry,
+            ignore,
+        } => {
+            let kb = source.load()?;
+            let action = match (accept, entry, ignore) {
+                (Some(group), Some(entry), _) => MissAction::Accept { group, entry },
+                (_, _, Some(group)) => MissAction::Ignore { group },
+                _ => MissAction::List { json },
+            };
+            return misses(&kb, source.folder(), days, action);
+        }
         _ => {}
     }
     let kb = source.load()?;
@@ -207,7 +263,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run | Command::Unregister { .. } => unreachable!("handled above"),
+        Command::Run
+        | Command::Unregister { .. }
+        | Command::Stats { .. }
+        | Command::Forget { .. }
+        | Command::Misses { .. } => unreachable!("handled above"),
         Command::Check { strict } => {
             let findings = Matcher::new(&kb).self_check(&kb);
             for f in &findings {
@@ -315,6 +375,152 @@ fn unregister(guild: Option<u64>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Opens the store the environment names and runs `work` on it; a store
+/// that cannot be opened is exit 2, its URL's password redacted.
+fn with_store<F, Fut>(work: F) -> Result<ExitCode>
+where
+    F: FnOnce(crate::store::Store) -> Fut,
+    Fut: std::future::Future<Output = Result<ExitCode>>,
+{
+    let config = match crate::config::StoreConfig::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("faqbot: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        match crate::store::Store::open(&config.url).await {
+            Ok(store) => {
+                let code = work(store.clone()).await;
+                store.close().await;
+                code
+            }
+            Err(e) => {
+                eprintln!("faqbot: {e}");
+                Ok(ExitCode::from(2))
+            }
+        }
+    })
+}
+
+/// `faqbot stats [--days N] [--json]`.
+fn stats(days: u32, json: bool) -> Result<ExitCode> {
+    with_store(|store| async move {
+        let view = store
+            .stats(None, days.max(1), crate::store::now())
+            .await
+            .context("reading the stats")?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&view)?);
+        } else {
+            print!("{}", render::stats::render_stats_text(&view));
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// What `faqbot misses` does.
+enum MissAction {
+    List { json: bool },
+    Accept { group: String, entry: String },
+    Ignore { group: String },
+}
+
+/// `faqbot misses [--days N] [--json] [--accept GROUP --entry ID | --ignore GROUP]`.
+fn misses(
+    kb: &KnowledgeBase,
+    folder: Option<&Path>,
+    days: u32,
+    action: MissAction,
+) -> Result<ExitCode> {
+    let matcher = Matcher::new(kb);
+    with_store(|store| async move {
+        let now = crate::store::now();
+        let since = now - i64::from(days.max(1)) * 86_400;
+        let texts = store
+            .review_texts(since)
+            .await
+            .context("reading the review queue")?;
+        let hidden = store
+            .ignored_groups()
+            .await
+            .context("reading the hidden groups")?;
+        let texts: Vec<&str> = texts.iter().map(|t| t.text.as_str()).collect();
+        let groups = crate::review::group(&matcher, &texts, &hidden);
+        let find = |id: &str| groups.iter().find(|g| g.id == id);
+        match action {
+            MissAction::List { json } => {
+                let views = render::review::miss_views(kb, &groups);
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&views)?);
+                } else {
+                    print!("{}", render::review::render_misses_text(&views));
+                }
+            }
+            MissAction::Ignore { group } => {
+                let Some(g) = find(&group) else {
+                    eprintln!(
+                        "faqbot: no group {group:?} in the last {days} days; see `faqbot misses`"
+                    );
+                    return Ok(ExitCode::from(2));
+                };
+                for key in &g.keys {
+                    store
+                        .ignore_group(key, now)
+                        .await
+                        .context("hiding the group")?;
+                }
+                println!("hid group {} ({} questions)", g.id, g.count);
+            }
+            MissAction::Accept { group, entry } => {
+                let Some(g) = find(&group) else {
+                    eprintln!(
+                        "faqbot: no group {group:?} in the last {days} days; see `faqbot misses`"
+                    );
+                    return Ok(ExitCode::from(2));
+                };
+                match crate::review::accept::add_alternate(folder, kb, &entry, &g.label) {
+                    Ok(accepted) => {
+                        for key in &g.keys {
+                            store
+                                .ignore_group(key, now)
+                                .await
+                                .context("hiding the group")?;
+                        }
+                        match accepted {
+                            crate::review::accept::Accepted::Added(file) => {
+                                println!("added {:?} to {entry} in {}", g.label, file.display());
+                            }
+                            crate::review::accept::Accepted::AlreadyThere(file) => {
+                                println!("{entry} in {} already has {:?}", file.display(), g.label);
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("faqbot: {e}");
+                        return Ok(ExitCode::from(2));
+                    }
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `faqbot forget --guild ID`.
+fn forget(guild: u64) -> Result<ExitCode> {
+    with_store(|store| async move {
+        let rows = store
+            .forget_guild(guild)
+            .await
+            .context("deleting the server's rows")?;
+        println!("deleted {rows} rows of server {guild}");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
 /// `faqbot run`: configuration problems are reported together and exit 2
 /// before anything connects.
 fn run_bot(source: &FaqSource) -> Result<ExitCode> {
@@ -329,10 +535,18 @@ fn run_bot(source: &FaqSource) -> Result<ExitCode> {
     tracing::info!(faq = %source.describe(), entries = kb.entries().len(), "serving");
     config.faq_folder = source.folder().map(Path::to_path_buf);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(crate::discord::serve(
-        config,
-        kb,
-        crate::discord::shutdown_signal(),
-    ))?;
-    Ok(ExitCode::SUCCESS)
+    runtime.block_on(async {
+        // Before connecting: a store that cannot be opened is a start-up
+        // error, not a bot that silently keeps nothing.
+        let store = match crate::store::Store::open(&config.store.url).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("faqbot: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        };
+        tracing::info!(store = %store.url(), "store open");
+        crate::discord::serve(config, kb, store, crate::discord::shutdown_signal()).await?;
+        Ok(ExitCode::SUCCESS)
+    })
 }

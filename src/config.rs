@@ -44,6 +44,78 @@ pub struct BotConfig {
     /// embedded FAQ. Not read from the environment: the command line
     /// resolves it (`--faq`, `FAQBOT_FAQ_DIR`, `./faq`, embedded).
     pub faq_folder: Option<std::path::PathBuf>,
+    /// Where usage, votes, review texts and settings are kept.
+    pub store: StoreConfig,
+    /// `FAQBOT_METRICS_ADDR`: serve `/metrics` and `/healthz` here.
+    pub metrics_addr: Option<std::net::SocketAddr>,
+}
+
+/// The store's variables, read alone by the commands that need only the
+/// store (`stats`, `misses`, `forget`: no token).
+#[derive(Clone)]
+pub struct StoreConfig {
+    /// `FAQBOT_DATABASE_URL`: `sqlite://PATH` (default `sqlite://faqbot.db`)
+    /// or `postgres://…`.
+    pub url: String,
+    /// `FAQBOT_RETENTION_DAYS`: usage rows older than this are deleted.
+    pub retention_days: u32,
+}
+
+impl fmt::Debug for StoreConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoreConfig")
+            .field("url", &crate::store::redact(&self.url))
+            .field("retention_days", &self.retention_days)
+            .finish()
+    }
+}
+
+impl StoreConfig {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<StoreConfig, ConfigError> {
+        let mut problems = Vec::new();
+        let c = StoreConfig::read(&|name| std::env::var(name).ok(), &mut problems);
+        if problems.is_empty() {
+            Ok(c)
+        } else {
+            Err(ConfigError { problems })
+        }
+    }
+
+    fn read(get: &dyn Fn(&str) -> Option<String>, problems: &mut Vec<String>) -> StoreConfig {
+        let value = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let url =
+            value("FAQBOT_DATABASE_URL").unwrap_or_else(|| crate::store::DEFAULT_URL.to_owned());
+        if !["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|s| url.starts_with(s))
+        {
+            problems.push(format!(
+                "FAQBOT_DATABASE_URL must be sqlite://PATH or postgres://..., not {:?}",
+                crate::store::redact(&url)
+            ));
+        }
+        let retention_days = match value("FAQBOT_RETENTION_DAYS") {
+            None => 30,
+            Some(v) => match v.parse::<u32>() {
+                Ok(d) if d > 0 => d,
+                _ => {
+                    problems.push(format!(
+                        "FAQBOT_RETENTION_DAYS must be a whole number of days, 1 or more, not {v:?}"
+                    ));
+                    30
+                }
+            },
+        };
+        StoreConfig {
+            url,
+            retention_days,
+        }
+    }
 }
 
 /// `FAQBOT_SHARDS=FIRST..LAST/TOTAL`: shards FIRST to LAST (inclusive) of
@@ -84,6 +156,9 @@ impl BotConfig {
 
     /// Reads the variables through `get`, so tests need no process
     /// environment: `get("DISCORD_TOKEN")` → `Some("...")`.
+    // One variable after another, each a few lines: splitting it would
+    // scatter the one list of what the bot reads.
+    #[allow(clippy::too_many_lines)]
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<BotConfig, ConfigError> {
         let mut problems = Vec::new();
         let value = |name: &str| {
@@ -166,6 +241,16 @@ impl BotConfig {
             }
             r
         });
+        let store = StoreConfig::read(&get, &mut problems);
+        let metrics_addr = value("FAQBOT_METRICS_ADDR").and_then(|v| {
+            let addr = v.parse().ok();
+            if addr.is_none() {
+                problems.push(format!(
+                    "FAQBOT_METRICS_ADDR must be an address and port like 127.0.0.1:9464, not {v:?}"
+                ));
+            }
+            addr
+        });
         match token {
             Some(token) if problems.is_empty() => Ok(BotConfig {
                 token: Token(token),
@@ -176,6 +261,8 @@ impl BotConfig {
                 watch_faq,
                 shards,
                 faq_folder: None,
+                store,
+                metrics_addr,
             }),
             _ => Err(ConfigError { problems }),
         }
@@ -290,6 +377,31 @@ mod tests {
         let err =
             config(&[("DISCORD_TOKEN", "t"), ("FAQBOT_SHARDS", "2..1/2")]).expect_err("bad range");
         assert!(err.to_string().contains("FAQBOT_SHARDS"));
+    }
+
+    #[test]
+    fn the_store_defaults_to_sqlite_and_its_password_never_shows() {
+        let c = config(&[("DISCORD_TOKEN", "t")]).expect("valid");
+        assert_eq!(c.store.url, "sqlite://faqbot.db");
+        assert_eq!(c.store.retention_days, 30);
+        let c = config(&[
+            ("DISCORD_TOKEN", "t"),
+            ("FAQBOT_DATABASE_URL", "postgres://bot:hunter2@db/faq"),
+            ("FAQBOT_RETENTION_DAYS", "7"),
+            ("FAQBOT_METRICS_ADDR", "127.0.0.1:9464"),
+        ])
+        .expect("valid");
+        assert_eq!(c.store.retention_days, 7);
+        assert!(!format!("{c:?}").contains("hunter2"));
+        let err = config(&[
+            ("DISCORD_TOKEN", "t"),
+            ("FAQBOT_DATABASE_URL", "mysql://u:hunter2@db/x"),
+            ("FAQBOT_RETENTION_DAYS", "0"),
+            ("FAQBOT_METRICS_ADDR", "9464"),
+        ])
+        .expect_err("invalid");
+        assert_eq!(err.problems.len(), 3, "{err}");
+        assert!(!err.to_string().contains("hunter2"), "{err}");
     }
 
     #[test]

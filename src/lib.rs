@@ -8,9 +8,13 @@
 //! - [`matcher`]: pure retrieval, question → [`matcher::Verdict`].
 //! - [`compare`]: the side-by-side comparison and the role profiles.
 //! - [`render`]: every string a person reads, as plain data.
+//! - [`review`]: the review queue, questions grouped by the matcher's own
+//!   ranking (pure; writing an accepted phrasing is behind `bot`).
 //! - `cli` and `discord`: the two front ends, with `config` and `logging`;
 //!   the only modules that print, read the environment, log above debug or
 //!   touch the network.
+//! - `store`: usage counts, votes, review texts and per-server settings in
+//!   SQLite or PostgreSQL, for the front ends (behind `bot` with them).
 //!
 //! `kb` ← `matcher`, `compare` ← `render` ← {`cli`, `discord`}: a module
 //! uses only those to its left. The front ends are behind the default
@@ -28,3 +32,6 @@ pub mod kb;
 pub mod logging;
 pub mod matcher;
 pub mod render;
+pub mod review;
+#[cfg(feature = "bot")]
+pub mod store;

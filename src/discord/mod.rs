@@ -13,7 +13,10 @@ mod handler;
 pub mod policy;
 mod registration;
 mod reload;
+mod review;
 mod state;
+mod telemetry;
+mod upkeep;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -27,6 +30,7 @@ use tracing::{error, info, warn};
 
 use crate::config::BotConfig;
 use crate::kb::KnowledgeBase;
+use crate::store::Store;
 
 pub use commands::{help_lines as command_help, names as command_names};
 pub use registration::{unregister, Scope};
@@ -76,9 +80,11 @@ pub fn invite_url(application_id: u64) -> String {
 pub async fn serve(
     config: BotConfig,
     kb: KnowledgeBase,
+    store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let state = Arc::new(State::new(Faq::new(kb, config.answer_threshold), &config));
+    let state =
+        Arc::new(State::new(Faq::new(kb, config.answer_threshold), &config).with_store(store));
     serve_state(config, state, shutdown).await
 }
 
@@ -90,6 +96,14 @@ pub async fn serve_state(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let mut intents = INTENTS;
+    // Ends with the process: retention needs no connection to Discord.
+    let _upkeep = upkeep::start(Arc::clone(&state), config.store.retention_days);
+    let _telemetry = match config.metrics_addr {
+        Some(addr) => Some(AbortOnDrop(
+            telemetry::serve(addr, Arc::clone(&state)).await?,
+        )),
+        None => None,
+    };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown.await;
@@ -100,6 +114,7 @@ pub async fn serve_state(
             .event_handler(handler::Handler {
                 state: Arc::clone(&state),
             })
+            .raw_event_handler(telemetry::GatewayEvents)
             .await
             .context("building the Discord client")?;
         let shards = Arc::clone(&client.shard_manager);
@@ -142,6 +157,15 @@ pub async fn serve_state(
             }
             Err(e) => return Err(e).context("the Discord connection stopped"),
         }
+    }
+}
+
+/// A task that ends with its owner.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

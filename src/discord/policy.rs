@@ -6,7 +6,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use crate::matcher::{Hit, Verdict};
+use crate::matcher::{Hit, Verdict, MAX_SUGGESTIONS};
 
 /// Where a message came from, as far as answering goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +76,31 @@ pub fn decide(msg: &Incoming<'_>, ask: impl FnOnce(&str) -> (Verdict, bool)) -> 
     }
 }
 
+/// The matcher's verdict read at a guild's own answer threshold: an answer
+/// below it becomes suggestions, suggestions that reach it an answer. The
+/// suggestion floor stays the matcher's.
+pub fn at_threshold(verdict: Verdict, answer: f32) -> Verdict {
+    match verdict {
+        Verdict::Answer { hit, related } if hit.score < answer => Verdict::Suggest(
+            std::iter::once(hit)
+                .chain(related)
+                .take(MAX_SUGGESTIONS)
+                .collect(),
+        ),
+        Verdict::Suggest(hits) if hits.first().is_some_and(|h| h.score >= answer) => {
+            let mut hits = hits.into_iter();
+            match hits.next() {
+                Some(hit) => Verdict::Answer {
+                    hit,
+                    related: hits.collect(),
+                },
+                None => Verdict::Silent,
+            }
+        }
+        v => v,
+    }
+}
+
 /// `"<@42> what is an MLE"` → `"what is an MLE"` for bot id 42.
 pub fn strip_mention(text: &str, bot: u64) -> String {
     text.replace(&format!("<@{bot}>"), " ")
@@ -104,6 +129,9 @@ pub struct AntiSpam {
     by_user: HashMap<u64, VecDeque<Instant>>,
 }
 
+/// The cooldown per channel and entry, unless a server sets its own.
+pub const DEFAULT_COOLDOWN: Duration = Duration::from_mins(1);
+
 /// The window of the per-user limit.
 const USER_WINDOW: Duration = Duration::from_mins(1);
 
@@ -114,7 +142,7 @@ const MEMORY: usize = 10_000;
 impl Default for AntiSpam {
     /// 60 s per entry and channel; 3 answers a minute per person.
     fn default() -> AntiSpam {
-        AntiSpam::new(Duration::from_mins(1), 3)
+        AntiSpam::new(DEFAULT_COOLDOWN, 3)
     }
 }
 
@@ -139,9 +167,22 @@ impl AntiSpam {
         user: u64,
         entry: &str,
     ) -> Result<(), Held> {
+        self.admit_with(now, channel, dm, user, entry, self.cooldown)
+    }
+
+    /// [`AntiSpam::admit`] with a guild's own cooldown per channel and entry.
+    pub fn admit_with(
+        &mut self,
+        now: Instant,
+        channel: u64,
+        dm: bool,
+        user: u64,
+        entry: &str,
+        cooldown: Duration,
+    ) -> Result<(), Held> {
         if !dm {
             if let Some(at) = self.posted.get(&(channel, entry.to_owned())) {
-                if now.saturating_duration_since(*at) < self.cooldown {
+                if now.saturating_duration_since(*at) < cooldown {
                     return Err(Held::Cooldown);
                 }
             }
@@ -295,6 +336,31 @@ mod tests {
             decide(&reply("mle salary"), asked(answered(), true)),
             Action::Answer(HIT)
         );
+    }
+
+    #[test]
+    fn a_guild_threshold_moves_the_line_between_answer_and_suggestions() {
+        let low = Hit {
+            entry: 1,
+            score: 0.5,
+        };
+        let answer = Verdict::Answer {
+            hit: HIT,
+            related: vec![low],
+        };
+        assert_eq!(
+            at_threshold(answer.clone(), 0.95),
+            Verdict::Suggest(vec![HIT, low])
+        );
+        assert_eq!(at_threshold(answer.clone(), 0.6), answer);
+        assert_eq!(
+            at_threshold(Verdict::Suggest(vec![low]), 0.4),
+            Verdict::Answer {
+                hit: low,
+                related: vec![]
+            }
+        );
+        assert_eq!(at_threshold(Verdict::Silent, 0.0), Verdict::Silent);
     }
 
     #[test]

@@ -68,10 +68,12 @@ pub async fn reload_and_log(
     match &outcome {
         Outcome::NoFolder => info!(why, "serving the embedded FAQ: no folder to reload"),
         Outcome::Unchanged => {
+            metrics::counter!("faqbot_reloads_total", "result" => "unchanged").increment(1);
             state.count_reload(|r| r.unchanged += 1);
             info!(why, "FAQ files unchanged");
         }
         Outcome::Reloaded(changes) => {
+            metrics::counter!("faqbot_reloads_total", "result" => "applied").increment(1);
             state.count_reload(|r| r.applied += 1);
             info!(why, entries = state.faq().kb.entries().len(), %changes, "FAQ reloaded");
             if changes.aspects_changed {
@@ -82,6 +84,7 @@ pub async fn reload_and_log(
             for p in &e.problems {
                 error!(why, problem = %p, "FAQ edit refused; still serving the previous FAQ");
             }
+            metrics::counter!("faqbot_reloads_total", "result" => "refused").increment(1);
             state.count_reload(|r| r.refused += 1);
         }
     }

@@ -5,6 +5,8 @@
 //! Must not: decide anything (that is the matcher's), print, or log.
 
 pub mod discord;
+pub mod review;
+pub mod stats;
 
 use std::fmt::Write as _;
 

@@ -57,6 +57,19 @@ pub(crate) async fn start_configured(
     dir: &std::path::Path,
     vars: Vec<(&'static str, String)>,
 ) -> Bot {
+    let config = config_for(standin, dir, vars);
+    let kb = load_dir(dir).unwrap();
+    let state = discord::State::new(discord::Faq::new(kb, config.answer_threshold), &config);
+    start_state(standin, config, state).await
+}
+
+/// The configuration [`start_configured`] runs: the stand-in's token,
+/// guild and proxy plus `vars`, serving `dir`.
+pub(crate) fn config_for(
+    standin: &StandIn,
+    dir: &std::path::Path,
+    vars: Vec<(&'static str, String)>,
+) -> BotConfig {
     let mut vars = vars;
     vars.push(("DISCORD_TOKEN", "test-token".into()));
     vars.push(("DISCORD_GUILD_ID", standin.guild().id.to_string()));
@@ -68,11 +81,16 @@ pub(crate) async fn start_configured(
     })
     .unwrap();
     config.faq_folder = Some(dir.to_path_buf());
-    let kb = load_dir(dir).unwrap();
-    let state = Arc::new(discord::State::new(
-        discord::Faq::new(kb, config.answer_threshold),
-        &config,
-    ));
+    config
+}
+
+/// Serves `state` with `config` and waits for the command registration.
+pub(crate) async fn start_state(
+    standin: &StandIn,
+    config: BotConfig,
+    state: discord::State,
+) -> Bot {
+    let state = Arc::new(state);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(discord::serve_state(config, Arc::clone(&state), async {
         let _ = stopped.await;

@@ -8,6 +8,7 @@ mod bot;
 mod cli;
 mod faq_errors;
 mod faults;
+mod learning;
 mod matching;
 mod msrv;
 mod props;
@@ -15,6 +16,7 @@ mod quality;
 mod scopes;
 mod standin;
 mod standin_selftest;
+mod store;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

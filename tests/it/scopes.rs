@@ -42,11 +42,17 @@ async fn leave_stale_commands(standin: &StandIn, guild: Option<GuildId>) {
 /// The built binary, run from an empty folder with only `vars` (and the
 /// stand-in's token and proxy) set, its log on a pipe.
 fn faqbot(standin: &StandIn, args: &[&str], vars: &[(&str, String)]) -> tokio::process::Command {
+    static RUNS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let dir = std::env::temp_dir();
+    // A store of its own: the shared temporary folder's ./faqbot.db would
+    // be opened by every test at once, and by earlier runs.
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let db = dir.join(format!("faqbot-scopes-{}-{run}.db", std::process::id()));
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_faqbot"));
     cmd.args(args)
         .current_dir(dir)
         .env_clear()
+        .env("FAQBOT_DATABASE_URL", format!("sqlite://{}", db.display()))
         .env("DISCORD_TOKEN", "test-token")
         .env("DISCORD_HTTP_PROXY", standin.http_base())
         .env("RUST_LOG", "faqbot=info")

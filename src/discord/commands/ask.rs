@@ -8,6 +8,7 @@ use super::{Call, CommandError, SlashCommand};
 use crate::discord::State;
 use crate::matcher::Verdict;
 use crate::render::discord::{self as view, limits, CommandHelp, Reply, CHOICE_PREFIX};
+use crate::store::{Asked, Outcome, TextKind};
 
 const QUESTION: &str = "question";
 
@@ -54,7 +55,27 @@ impl SlashCommand for Ask {
             return Ok(view::private_answer(entry, 1.0));
         }
         let asker = call.cmd.user.id.get();
-        Ok(match faq.matcher.ask(question) {
+        let started = std::time::Instant::now();
+        let verdict = faq.matcher.ask(question);
+        metrics::histogram!("faqbot_match_seconds").record(started.elapsed().as_secs_f64());
+        let (outcome, answered) = match &verdict {
+            Verdict::Answer { hit, .. } => {
+                (Outcome::Answered, Some(kb.entries()[hit.entry].id.clone()))
+            }
+            Verdict::Suggest(_) => (Outcome::Suggested, None),
+            Verdict::Silent => (Outcome::Silent, None),
+        };
+        let review =
+            (outcome != Outcome::Answered).then(|| (TextKind::Unanswered, question.to_owned()));
+        call.state.record(
+            call.cmd.guild_id.map_or(0, serenity::all::GuildId::get),
+            call.cmd.channel_id.get(),
+            Asked::Slash,
+            outcome,
+            answered,
+            review,
+        );
+        Ok(match verdict {
             Verdict::Answer { hit, .. } => {
                 view::private_answer(&kb.entries()[hit.entry], hit.score)
             }

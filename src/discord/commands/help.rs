@@ -20,7 +20,13 @@ impl SlashCommand for Help {
     }
 
     async fn run(&self, call: &Call<'_>) -> Result<Reply, CommandError> {
-        let listening = call.state.listens_in(call.cmd.channel_id.get());
+        let listening = call
+            .state
+            .listens_in(
+                call.cmd.guild_id.map(serenity::all::GuildId::get),
+                call.cmd.channel_id.get(),
+            )
+            .await;
         let entries = call.state.faq().kb.entries().len();
         Ok(view::help(entries, listening, &super::help_lines()))
     }

@@ -10,6 +10,9 @@ mod ask;
 mod compare;
 mod faq;
 mod faq_reload;
+mod faq_review;
+mod faq_settings;
+mod faq_stats;
 mod help;
 mod role;
 
@@ -30,6 +33,9 @@ pub static ALL: &[&dyn SlashCommand] = &[
     &faq::Faq,
     &help::Help,
     &faq_reload::FaqReload,
+    &faq_settings::FaqSettings,
+    &faq_stats::FaqStats,
+    &faq_review::FaqReview,
 ];
 
 /// The names of every command, in registration order.
@@ -94,6 +100,16 @@ impl Call<'_> {
         self.string(name)
             .ok_or_else(|| CommandError::User(format!("Give the `{name}` option, please.")))
     }
+}
+
+/// Whether a member may use the admin commands: Manage Server (or
+/// Administrator). Discord hides those commands from others by default,
+/// but a server's owners can open them up, and buttons reach anyone who
+/// sees them: the bot checks as well.
+pub fn is_admin(member: Option<&serenity::all::Member>) -> bool {
+    member
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_guild() || p.administrator())
 }
 
 /// Why a command did not produce its reply.

@@ -12,6 +12,21 @@ pub enum CustomId {
     Pick { entry: String, asker: u64 },
     /// "None of these"; only `asker` may press it.
     NoneOfThese { asker: u64 },
+    /// 👍 (`helpful`) or 👎 under an answer of `entry`; only `asker` may
+    /// press it.
+    Vote {
+        entry: String,
+        asker: u64,
+        helpful: bool,
+    },
+    /// "None of these" after a 👎: deletes the bot's message.
+    Dismiss { asker: u64 },
+    /// The review menu of one group: the chosen entry gets its phrasing.
+    ReviewAccept { group: String },
+    /// Hide one review group.
+    ReviewIgnore { group: String },
+    /// The button of a daily notice: opens the review.
+    ReviewOpen,
     /// Post this entry to the channel for everyone.
     Post { entry: String },
     /// The aspect menu of `/compare`.
@@ -34,6 +49,21 @@ impl CustomId {
             ("none", Some(asker), None) => CustomId::NoneOfThese {
                 asker: asker.parse().ok()?,
             },
+            (vote @ ("up" | "down"), Some(entry), Some(asker)) => CustomId::Vote {
+                entry: entry.to_owned(),
+                asker: asker.parse().ok()?,
+                helpful: vote == "up",
+            },
+            ("dismiss", Some(asker), None) => CustomId::Dismiss {
+                asker: asker.parse().ok()?,
+            },
+            ("racc", Some(group), None) => CustomId::ReviewAccept {
+                group: group.to_owned(),
+            },
+            ("rign", Some(group), None) => CustomId::ReviewIgnore {
+                group: group.to_owned(),
+            },
+            ("ropen", None, None) => CustomId::ReviewOpen,
             ("post", Some(entry), None) => CustomId::Post {
                 entry: entry.to_owned(),
             },
@@ -48,7 +78,10 @@ impl CustomId {
     /// The person a component is meant for, if only one.
     pub fn asker(&self) -> Option<u64> {
         match self {
-            CustomId::Pick { asker, .. } | CustomId::NoneOfThese { asker } => Some(*asker),
+            CustomId::Pick { asker, .. }
+            | CustomId::NoneOfThese { asker }
+            | CustomId::Vote { asker, .. }
+            | CustomId::Dismiss { asker } => Some(*asker),
             _ => None,
         }
     }
@@ -59,6 +92,18 @@ impl fmt::Display for CustomId {
         match self {
             CustomId::Pick { entry, asker } => write!(f, "pick:{entry}:{asker}"),
             CustomId::NoneOfThese { asker } => write!(f, "none:{asker}"),
+            CustomId::Vote {
+                entry,
+                asker,
+                helpful,
+            } => {
+                let vote = if *helpful { "up" } else { "down" };
+                write!(f, "{vote}:{entry}:{asker}")
+            }
+            CustomId::Dismiss { asker } => write!(f, "dismiss:{asker}"),
+            CustomId::ReviewAccept { group } => write!(f, "racc:{group}"),
+            CustomId::ReviewIgnore { group } => write!(f, "rign:{group}"),
+            CustomId::ReviewOpen => f.write_str("ropen"),
             CustomId::Post { entry } => write!(f, "post:{entry}"),
             CustomId::Aspect => f.write_str("aspect"),
             CustomId::Page(n) => write!(f, "page:{n}"),
@@ -88,6 +133,24 @@ mod tests {
                 asker: 42,
             },
             CustomId::NoneOfThese { asker: 7 },
+            CustomId::Vote {
+                entry: "ds-salary".into(),
+                asker: 42,
+                helpful: true,
+            },
+            CustomId::Vote {
+                entry: "ds-salary".into(),
+                asker: 42,
+                helpful: false,
+            },
+            CustomId::Dismiss { asker: 9 },
+            CustomId::ReviewAccept {
+                group: "g1a2b3c4d".into(),
+            },
+            CustomId::ReviewIgnore {
+                group: "g1a2b3c4d".into(),
+            },
+            CustomId::ReviewOpen,
             CustomId::Post {
                 entry: "mle-tools".into(),
             },
@@ -100,7 +163,8 @@ mod tests {
             assert_eq!(CustomId::parse(&s), Some(id));
         }
         for junk in [
-            "", "pick", "pick:x", "pick:x:y", "page:-1", "aspect:1", "none:1:2", "zzz:1",
+            "", "pick", "pick:x", "pick:x:y", "page:-1", "aspect:1", "none:1:2", "zzz:1", "up:x",
+            "down:x:y", "dismiss",
         ] {
             assert_eq!(CustomId::parse(junk), None, "{junk}");
         }

@@ -4,16 +4,20 @@
 //!
 //! One home per concern: [`limits`] (Discord's limits and `fit`), [`view`]
 //! (what a reply is), [`custom_id`] (the codec), `replies` (the
-//! builders), `help` (the help text).
+//! builders), `help` (the help text), [`settings`] (`/faq-settings`),
+//! [`review`] (`/faq-review` and its daily notice).
 //!
 //! The Discord adapter only converts a [`Reply`] into serenity builders.
 //! Must not: import serenity, or echo a user's text (so nothing a user
-//! types can ping or break formatting in a reply).
+//! types can ping or break formatting in a reply); the one exception is
+//! the review queue, shown to admins with each text in a code span.
 
 pub mod custom_id;
 mod help;
 pub mod limits;
 mod replies;
+pub mod review;
+pub mod settings;
 pub mod view;
 
 pub use custom_id::{choice_value, CustomId, CHOICE_PREFIX};

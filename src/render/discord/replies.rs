@@ -54,6 +54,37 @@ pub fn answer(entry: &Entry, score: f32) -> Reply {
     }
 }
 
+/// A public answer with 👍 and 👎 for the person who asked.
+pub fn answer_with_feedback(entry: &Entry, score: f32, asker: u64) -> Reply {
+    let vote = |helpful: bool, label: &str| {
+        button(
+            CustomId::Vote {
+                entry: entry.id.clone(),
+                asker,
+                helpful,
+            },
+            label,
+            ButtonStyle::Secondary,
+        )
+    };
+    Reply {
+        rows: vec![Row::Buttons(vec![vote(true, "👍"), vote(false, "👎")])],
+        ..answer(entry, score)
+    }
+}
+
+/// What replaces an answer voted 👎: the next-best entries, and "None of
+/// these", which deletes the message.
+pub fn after_downvote(kb: &KnowledgeBase, hits: &[Hit], asker: u64) -> Reply {
+    let mut reply = suggestions(kb, hits, asker, "Sorry. Did you mean…");
+    if let Some(Row::Buttons(buttons)) = reply.rows.last_mut() {
+        if let Some(last) = buttons.last_mut() {
+            last.id = CustomId::Dismiss { asker };
+        }
+    }
+    reply
+}
+
 /// The private answer to `/ask`, with a button to post it for everyone.
 pub fn private_answer(entry: &Entry, score: f32) -> Reply {
     Reply {

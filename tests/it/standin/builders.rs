@@ -233,6 +233,14 @@ pub struct InteractionCreate {
     user: Option<UserFixture>,
     message: Option<MessageId>,
     locale: String,
+    /// The member's permissions; `EVERYONE_PERMISSIONS` when `None`.
+    permissions: Option<u64>,
+    /// Channels named by options, resolved as Discord sends them:
+    /// `(id, channel type)`.
+    resolved_channels: Vec<(ChannelId, u8)>,
+    /// For components: the bot message is a reply to a member's message
+    /// with this text (as an answer to a question is).
+    answering: Option<String>,
 }
 
 /// What `InteractionCreate::build` produced.
@@ -253,7 +261,43 @@ impl InteractionCreate {
             user: None,
             message: None,
             locale: "en-US".into(),
+            permissions: None,
+            resolved_channels: Vec::new(),
+            answering: None,
         }
+    }
+
+    /// For components: the bot message carrying them replies to a
+    /// member's message saying `question`, sent whole as Discord does.
+    #[must_use]
+    pub fn answering(mut self, question: &str) -> Self {
+        self.answering = Some(question.to_owned());
+        self
+    }
+
+    /// The member has these permissions besides @everyone's.
+    #[must_use]
+    pub fn with_permissions(mut self, bits: u64) -> Self {
+        self.permissions = Some(EVERYONE_PERMISSIONS | bits);
+        self
+    }
+
+    /// A channel option (type 7), resolved in `data.resolved.channels` as
+    /// Discord does for a channel of the guild (`kind` 0: text).
+    #[must_use]
+    pub fn channel_option(mut self, name: &str, channel: ChannelId, kind: u8) -> Self {
+        self.options
+            .push(json!({"name": name, "type": 7, "value": channel.to_string()}));
+        self.resolved_channels.push((channel, kind));
+        self
+    }
+
+    /// A channel option Discord did not resolve (a forged or foreign id).
+    #[must_use]
+    pub fn unresolved_channel_option(mut self, name: &str, channel: ChannelId) -> Self {
+        self.options
+            .push(json!({"name": name, "type": 7, "value": channel.to_string()}));
+        self
     }
 
     /// A slash command `/name`; add options with [`Self::option`].
@@ -338,6 +382,48 @@ impl InteractionCreate {
         self
     }
 
+    /// `data.resolved` for the channel options, as Discord sends it.
+    fn resolved(&self) -> Option<Value> {
+        if self.resolved_channels.is_empty() {
+            return None;
+        }
+        let channels: serde_json::Map<String, Value> = self
+            .resolved_channels
+            .iter()
+            .map(|(id, kind)| {
+                let channel = json!({
+                    "id": id.to_string(), "type": kind, "name": "channel",
+                    "permissions": EVERYONE_PERMISSIONS.to_string(),
+                });
+                (id.to_string(), channel)
+            })
+            .collect();
+        Some(json!({ "channels": channels }))
+    }
+
+    /// The bot message a component lives on, sent whole as Discord does;
+    /// a reply to the member's question when [`Self::answering`] says so.
+    fn component_message(
+        &self,
+        world: &World,
+        ids: &Snowflakes,
+        channel_id: ChannelId,
+        user: &UserFixture,
+    ) -> Value {
+        let message_id = self.message.unwrap_or_else(|| MessageId::new(ids.next()));
+        let mut extra = json!({"application_id": world.application_id.to_string()});
+        if let Some(question) = &self.answering {
+            let asked = MessageId::new(ids.next());
+            extra["type"] = json!(19);
+            extra["message_reference"] = json!({
+                "message_id": asked.to_string(), "channel_id": channel_id.to_string(),
+            });
+            extra["referenced_message"] =
+                world.message(asked, channel_id, &user.to_json(), question, json!({}));
+        }
+        world.message(message_id, channel_id, &world.bot.to_json(), "", extra)
+    }
+
     pub(super) fn build(
         self,
         world: &World,
@@ -346,7 +432,8 @@ impl InteractionCreate {
         id: InteractionId,
         token: &str,
     ) -> BuiltInteraction {
-        let user = self.user.unwrap_or_else(|| world.human.clone());
+        let resolved = self.resolved();
+        let user = self.user.clone().unwrap_or_else(|| world.human.clone());
         let (guild, channel_id) = if self.dm {
             (None, world.dm_channel_id)
         } else {
@@ -387,6 +474,9 @@ impl InteractionCreate {
                 if let Some(guild) = guild_id {
                     data["guild_id"] = json!(guild.to_string());
                 }
+                if let Some(resolved) = resolved {
+                    data["resolved"] = resolved;
+                }
                 (kind, data)
             }
             InteractionKind::Button { custom_id } => {
@@ -416,7 +506,8 @@ impl InteractionCreate {
         match guild {
             Some(guild) => {
                 let mut member = payloads::member(&user, guild);
-                member["permissions"] = json!(EVERYONE_PERMISSIONS.to_string());
+                member["permissions"] =
+                    json!(self.permissions.unwrap_or(EVERYONE_PERMISSIONS).to_string());
                 payload["member"] = member;
                 payload["guild_id"] = json!(guild.id.to_string());
                 payload["guild_locale"] = json!("en-US");
@@ -425,14 +516,7 @@ impl InteractionCreate {
         }
         if kind == 3 {
             // Components live on a bot message; Discord sends it whole.
-            let message_id = self.message.unwrap_or_else(|| MessageId::new(ids.next()));
-            payload["message"] = world.message(
-                message_id,
-                channel_id,
-                &world.bot.to_json(),
-                "",
-                json!({"application_id": world.application_id.to_string()}),
-            );
+            payload["message"] = self.component_message(world, ids, channel_id, &user);
         }
         BuiltInteraction {
             payload,

@@ -192,6 +192,8 @@ fn route(shared: &Shared, method: &Method, segments: &[&str], body: &Value) -> R
             }
         }
         ("POST", ["channels", channel, "messages"]) => create_message(shared, channel, body),
+        // The stand-in keeps no messages: any deletion succeeds.
+        ("DELETE", ["channels", _, "messages", _]) => Reply::no_content(),
         ("POST", ["interactions", id, token, "callback"]) => callback(shared, id, token, body),
         (_, ["webhooks", a, token, "messages", "@original"]) if *a == app => {
             original(shared, method, token, body)
@@ -290,7 +292,10 @@ fn callback(shared: &Shared, id: &str, token: &str, body: &Value) -> Reply {
     let extra = json!({"application_id": shared.world.application_id.to_string(), "webhook_id": shared.world.application_id.to_string(), "type": 20});
     interaction.original = match body["type"].as_u64() {
         // CHANNEL_MESSAGE_WITH_SOURCE: the response is the message.
-        Some(4) => Some(shared.world.message_from_request(id, channel, &data, extra)),
+        // DEFERRED_UPDATE_MESSAGE, UPDATE_MESSAGE: `@original` is then the
+        // component's message (the stand-in keeps no messages: a stand-in
+        // for it, so an edit of it can be answered).
+        Some(4 | 6 | 7) => Some(shared.world.message_from_request(id, channel, &data, extra)),
         // DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: a "thinking" placeholder
         // (flag LOADING), edited later through `@original`.
         Some(5) => {
