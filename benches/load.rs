@@ -128,12 +128,9 @@ impl Rng {
 
 fn questions(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
-    for file in [
-        "questions.jsonl",
-        "questions-blind.jsonl",
-        "questions-blind2.jsonl",
-    ] {
-        let path = root.join("tests/it").join(file);
+    // The project's three older sets, now part of the train split.
+    for file in ["own.jsonl", "blind.jsonl", "blind2.jsonl"] {
+        let path = root.join("tests/questions/train").join(file);
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
