@@ -4,18 +4,25 @@
 //! The design, in order:
 //! 1. [`text`] folds Unicode, case, punctuation and contractions into
 //!    tokens; [`fuzzy`] corrects typos against the FAQ's own vocabulary.
-//! 2. [`analyze`] finds the roles a question names ("ML engineer", "data
-//!    sci"), other jobs it names ("pilot"), and its concepts: synonyms folded
-//!    ("earn", "pay", "how much" → salary), other words stemmed.
-//! 3. Each entry is indexed by the concepts of its question and alternates
-//!    (and, weakly, of its answer), weighted by rarity (IDF).
-//! 4. A phrasing scores by how much of the question it covers and how much
-//!    of itself the question covers; a word the FAQ has never seen counts
-//!    against. The entry's role must agree with the question's: a data
-//!    scientist question does not get the ML engineer entry.
-//! 5. Two thresholds turn the best score into a [`Verdict`].
+//! 2. [`analyze`] reads with the FAQ's own vocabulary (`faq/vocabulary.toml`
+//!    and the roles' `names`): the roles a question names ("ML engineer",
+//!    "data sci"), other jobs ("pilot"), uncovered topics, and concepts:
+//!    synonyms folded ("earn", "pay" → salary), other words stemmed. A
+//!    message is read sentence by sentence ([`Matcher::candidates`]).
+//! 3. The lexical signal: each phrasing scores by how much of the question
+//!    it covers and how much of itself the question covers, concepts
+//!    weighted by rarity (IDF); a word the FAQ has never seen counts against.
+//! 4. The semantic signal ([`semantic`]): cosine similarity of static
+//!    embeddings to phrasings, centroids and answer sentences, with no word
+//!    lists.
+//! 5. [`decide`]: a fitted logistic model turns each candidate's signals
+//!    into the probability that its answer is right; the thresholds it
+//!    ships with turn the best into a [`Verdict`]. The entry's role must
+//!    agree with the question's: a data scientist question does not get
+//!    the ML engineer entry.
 //!
-//! Must not: log, print, or read anything but the knowledge base handed in.
+//! Must not: log, print, or read anything but the knowledge base handed in
+//! (and the model compiled into the binary).
 
 mod analyze;
 mod decide;
