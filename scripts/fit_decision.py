@@ -109,9 +109,8 @@ def main():
     answers = load_answers()
     train, val = read_split("train"), read_split("validation")
     tr_out, va_out = explain(train), explain(val)
-    names = [n for n, _ in tr_out[0]["candidates"][0]["signals"]] if tr_out[0]["candidates"] else None
-    if names is None:
-        names = next(n for o in tr_out for c in o["candidates"] for n in [[k for k, _ in c["signals"]]])
+    # Signal names, in the binary's order, from the first question with a candidate.
+    names = next([k for k, _ in c["signals"]] for o in tr_out for c in o["candidates"])
     X, _, y = table(train, tr_out, answers)
     grid = [i / 100 for i in range(30, 91)]
     best = None

@@ -134,6 +134,16 @@ pub struct Explanation {
     pub candidates: Vec<Candidate>,
 }
 
+impl Candidate {
+    /// The candidate as a ranked hit: its entry and probability.
+    pub fn hit(&self) -> Hit {
+        Hit {
+            entry: self.entry,
+            score: self.probability,
+        }
+    }
+}
+
 /// A warning about the FAQ's content, at the entry it concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -487,6 +497,8 @@ impl Matcher {
         if q.ml_engineer {
             roles.push(Role::MlEngineer);
         }
+        // One pass: the hits are the candidates read as hits.
+        let candidates = self.candidates(question);
         Explanation {
             roles,
             scope: q.scope,
@@ -498,8 +510,8 @@ impl Matcher {
                     (t.key.clone(), weight, t.sure)
                 })
                 .collect(),
-            hits: self.rank(question),
-            candidates: self.candidates(question),
+            hits: candidates.iter().map(Candidate::hit).collect(),
+            candidates,
         }
     }
 
@@ -507,11 +519,8 @@ impl Matcher {
     /// probability that its answer is right.
     pub fn rank(&self, question: &str) -> Vec<Hit> {
         self.candidates(question)
-            .into_iter()
-            .map(|c| Hit {
-                entry: c.entry,
-                score: c.probability,
-            })
+            .iter()
+            .map(Candidate::hit)
             .collect()
     }
 
