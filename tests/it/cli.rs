@@ -293,6 +293,17 @@ fn logs_in_a_pipe_carry_no_colour_codes_and_json_logs_are_one_object_a_line() {
     assert!(json.contains("the embedded FAQ"), "{json}");
 }
 
+/// The shipped FAQ holds no entry that its own phrasings miss and no two
+/// entries that collide: maintainers start from a clean `--strict`.
+#[test]
+fn shipped_faq_passes_check_strict() {
+    let faq = concat!(env!("CARGO_MANIFEST_DIR"), "/faq");
+    let out = faqbot(&["check", "--strict", "--faq", faq]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("warning"), "{err}");
+}
+
 /// Two entries sharing a phrasing: `check` warns with the entry's place and
 /// still passes; `check --strict` refuses the FAQ.
 #[test]
