@@ -17,7 +17,7 @@ use serde::Deserialize;
 static DECISION: &str = include_str!("../../model/decision.toml");
 
 /// How many signals there are.
-pub const N: usize = 24;
+pub const N: usize = 26;
 
 /// What is known about one (question, entry) pair, every value finite.
 ///
@@ -44,6 +44,14 @@ pub struct Signals {
     pub sem_answer: f32,
     /// The same, with role names left out of both.
     pub sem_answer_topic: f32,
+    /// Cosine similarity to the closest labeled example question this
+    /// entry's answer was right for (`model/examples.jsonl`), or to its
+    /// closest phrasing when that is closer: how people who were not
+    /// writing the FAQ asked for this entry.
+    pub sem_example: f32,
+    /// Cosine similarity to the closest labeled example that had to get
+    /// silence: the question looks like ones the FAQ does not answer.
+    pub sem_silent: f32,
     pub lex_margin: f32,
     pub lex_entry_margin: f32,
     pub lex_answer_margin: f32,
@@ -86,6 +94,8 @@ impl Signals {
         "sem_centroid",
         "sem_answer",
         "sem_answer_topic",
+        "sem_example",
+        "sem_silent",
         "lex_margin",
         "lex_entry_margin",
         "lex_answer_margin",
@@ -114,6 +124,8 @@ impl Signals {
             self.sem_centroid,
             self.sem_answer,
             self.sem_answer_topic,
+            self.sem_example,
+            self.sem_silent,
             self.lex_margin,
             self.lex_entry_margin,
             self.lex_answer_margin,

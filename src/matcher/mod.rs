@@ -26,6 +26,7 @@
 
 mod analyze;
 mod decide;
+mod examples;
 mod fuzzy;
 mod semantic;
 mod text;
@@ -179,6 +180,12 @@ struct SemanticIndex {
     answers: Vectors,
     answer_topics: Vectors,
     entry_answers: Vec<Range<u32>>,
+    /// The labeled questions of `model/examples.jsonl`, one vector each:
+    /// per entry the rows of those its answer passed, and the rows of
+    /// those that had to get silence.
+    examples: Vectors,
+    examples_for: Vec<Vec<u32>>,
+    examples_silent: Vec<u32>,
 }
 
 impl SemanticIndex {
@@ -212,6 +219,27 @@ impl SemanticIndex {
                 sentences
             })
             .collect();
+        let labeled = examples::shipped();
+        let examples = Vectors::encode(labeled.iter().map(|x| read(&x.q, false)));
+        let index: HashMap<&str, usize> = kb
+            .entries()
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let mut examples_for = vec![Vec::new(); kb.entries().len()];
+        let mut examples_silent = Vec::new();
+        for (row, x) in labeled.iter().enumerate() {
+            match &x.entry {
+                // An entry this FAQ no longer has: the example says nothing.
+                Some(id) => {
+                    if let Some(&e) = index.get(id.as_str()) {
+                        examples_for[e].push(row as u32);
+                    }
+                }
+                None => examples_silent.push(row as u32),
+            }
+        }
         SemanticIndex {
             phrasings,
             phrasing_topics,
@@ -219,9 +247,25 @@ impl SemanticIndex {
             answers: Vectors::encode(sentences.iter().map(|s| read(s, false))),
             answer_topics: Vectors::encode(sentences.iter().map(|s| read(s, true))),
             entry_answers,
+            examples,
+            examples_for,
+            examples_silent,
         }
     }
+
+    /// The closest of `rows` to `q`, leaving out a row that is `q` itself:
+    /// an example never votes for its own text, so the questions the
+    /// examples came from are scored as if they were new.
+    fn nearest_example(&self, rows: &[u32], q: &[f32]) -> f32 {
+        rows.iter()
+            .map(|&r| self.examples.similarity(r as usize, q))
+            .filter(|&s| s < SAME_TEXT)
+            .fold(0.0, f32::max)
+    }
 }
+
+/// A cosine this close to 1 is the same text, read the same way.
+const SAME_TEXT: f32 = 0.9999;
 
 /// One sentence of a message as the scorers read it.
 struct Reading {
@@ -431,14 +475,26 @@ impl Matcher {
     /// `?`, an opening question word (the vocabulary's `question_words`),
     /// or a short message the bot is sure of ("mle langs", "data
     /// scientist salary"), at or above the decision model's `confident`
-    /// probability. The bot answers unprompted only what reads as one.
+    /// probability, made only of words the FAQ knows. The bot answers
+    /// unprompted only what reads as one.
+    ///
+    /// The last condition tells a keyword query from a remark: "I built a
+    /// dashboard today" is as close to the dashboard entry as "ds
+    /// dashboards", but it says something ("built") that no entry is about.
     pub fn ask_message(&self, text: &str) -> (Verdict, bool) {
         let verdict = self.ask(text);
         let question = self.reads_as_question(text)
             || (text::tokenize(text).len() <= SHORT_QUERY
                 && matches!(&verdict, Verdict::Answer { hit, .. }
-                    if hit.score >= Decision::shipped().confident));
+                    if hit.score >= Decision::shipped().confident)
+                && self.knows_every_word(text));
         (verdict, question)
+    }
+
+    /// Whether every content word of `text` is a concept some entry holds.
+    fn knows_every_word(&self, text: &str) -> bool {
+        let a = self.lexicon.analyze(&self.read_tokens(text));
+        a.terms.iter().all(|t| self.concepts.contains_key(&t.key))
     }
 
     /// What a maintainer should fix: each phrasing (question or alternate)
@@ -559,23 +615,8 @@ impl Matcher {
             .collect();
         picked.sort_unstable();
         picked.dedup();
-        let known = whole
-            .terms
-            .iter()
-            .filter(|t| self.concepts.contains_key(&t.key))
-            .count();
-        let said: f32 = whole
-            .terms
-            .iter()
-            .filter_map(|t| self.concepts.get(&t.key))
-            .map(|&c| self.idf[c as usize])
-            .sum();
-        let specificity = (said / (2.0 * self.unknown_weight)).min(1.0);
-        let unknown = if whole.terms.is_empty() {
-            0.0
-        } else {
-            (whole.terms.len() - known) as f32 / whole.terms.len() as f32
-        };
+        let (known, specificity, unknown) = self.saying(&whole);
+        let sem_silent = self.example_similarity(&readings, None, 0.0);
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         let mut signals: Vec<Signals> = picked
             .iter()
@@ -583,6 +624,7 @@ impl Matcher {
                 let role_fit = role_agreement(&whole, self.audiences[e]);
                 let (sem_topic, sem_centroid, sem_answer, sem_answer_topic) =
                     self.entry_similarity(&readings, e);
+                let sem_example = self.example_similarity(&readings, Some(e), sem[e]);
                 Signals {
                     lex: lex[e],
                     lex_entry: readings
@@ -598,6 +640,8 @@ impl Matcher {
                     sem_centroid,
                     sem_answer,
                     sem_answer_topic,
+                    sem_example,
+                    sem_silent,
                     role_fit,
                     wrong_role: flag(whole.single_role().is_some() && role_fit < 0.5),
                     unknown,
@@ -771,6 +815,43 @@ impl Matcher {
             }
         }
         sem
+    }
+
+    /// What a whole message says: how many of its concepts the FAQ knows,
+    /// its `specificity` and its `unknown` share (see [`Signals`]).
+    fn saying(&self, whole: &Analysis) -> (usize, f32, f32) {
+        let known = whole
+            .terms
+            .iter()
+            .filter(|t| self.concepts.contains_key(&t.key))
+            .count();
+        let said: f32 = whole
+            .terms
+            .iter()
+            .filter_map(|t| self.concepts.get(&t.key))
+            .map(|&c| self.idf[c as usize])
+            .sum();
+        let specificity = (said / (2.0 * self.unknown_weight)).min(1.0);
+        let unknown = if whole.terms.is_empty() {
+            0.0
+        } else {
+            (whole.terms.len() - known) as f32 / whole.terms.len() as f32
+        };
+        (known, specificity, unknown)
+    }
+
+    /// `sem_example` for entry `e` (its phrasings' best similarity is
+    /// `floor`), or `sem_silent` for `None`: the closest labeled example
+    /// over the message's readings.
+    fn example_similarity(&self, readings: &[Reading], e: Option<usize>, floor: f32) -> f32 {
+        let rows = match e {
+            Some(e) => &self.semantic.examples_for[e],
+            None => &self.semantic.examples_silent,
+        };
+        readings
+            .iter()
+            .map(|r| self.semantic.nearest_example(rows, &r.vector))
+            .fold(floor, f32::max)
     }
 
     /// One candidate's other semantic signals: (topic, centroid, answer,

@@ -85,24 +85,26 @@ fn public_dev_set_scores_at_least_95_percent() {
     score_files("dev.jsonl", &public("dev.jsonl"), 95.0);
 }
 
-/// Never fit on: 87.5% (140/160), from 68.8% on the landed lexical
+/// Never fit on: 89.4% (143/160), from 68.8% on the landed lexical
 /// matcher. The issue asks for 90%, which this design does not reach yet
 /// (see the README's Limitations).
 #[test]
-fn public_casual_dev2_set_scores_at_least_87_percent() {
-    score_files("dev2.jsonl", &public("dev2.jsonl"), 87.0);
+fn public_casual_dev2_set_scores_at_least_89_percent() {
+    score_files("dev2.jsonl", &public("dev2.jsonl"), 89.0);
 }
 
-/// Regression gate: the decision model was fit on these (92.4%).
+/// Regression gate: the decision model was fit on these, and they are the
+/// labeled examples of `model/examples.toml` (94.7%; an example never
+/// votes for its own text, so this is not 100%).
 #[test]
-fn train_split_scores_at_least_92_percent() {
-    score("train", 92.0);
+fn train_split_scores_at_least_94_percent() {
+    score("train", 94.0);
 }
 
-/// Regression gate: the thresholds were chosen on these (87.5%).
+/// Regression gate: the thresholds were chosen on these (89.8%).
 #[test]
-fn validation_split_scores_at_least_87_percent() {
-    score("validation", 87.0);
+fn validation_split_scores_at_least_89_percent() {
+    score("validation", 89.0);
 }
 
 /// The estimate: three authors none of whose questions were fit or chosen
