@@ -46,6 +46,11 @@ fn copy_faq(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
     dir
 }
 
+/// A copy of the shipped FAQ in a temporary folder, to write into.
+fn faq_copy() -> tempfile::TempDir {
+    copy_faq(|_, text| text)
+}
+
 /// How many times [`shipped`] loaded and indexed the FAQ.
 static SHIPPED_BUILDS: AtomicUsize = AtomicUsize::new(0);
 
