@@ -92,6 +92,13 @@ fn generated(n: usize) -> KnowledgeBase {
     };
     let mut text = String::from("[[source]]\ntitle = \"Generated\"\n");
     let roles = ["data-scientist", "ml-engineer", "both"];
+    // The roles its entries name; no `names`, so no question names one.
+    for id in &roles[..2] {
+        let _ = write!(
+            text,
+            "[[role]]\nid = \"{id}\"\nname = \"{id}\"\nsummary = \"s\"\nsets_apart = \"t\"\nsource = \"Generated\"\n"
+        );
+    }
     for i in 0..n {
         let mut phrase = |k: usize| {
             (0..k)

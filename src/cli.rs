@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::compare::{compare, profile};
-use crate::kb::{embedded, load_dir, KnowledgeBase, Role};
+use crate::kb::{embedded, load_dir, KnowledgeBase};
 use crate::matcher::{Matcher, Verdict};
 use crate::render;
 
-/// Answers questions about the Data Scientist and Machine Learning Engineer
-/// careers from a curated FAQ, on the command line and on Discord.
+/// Answers questions about careers from a curated FAQ (the roles are those
+/// its roles.toml defines), on the command line and on Discord.
 #[derive(Debug, Parser)]
 #[command(name = "faqbot", version)]
 pub struct Cli {
@@ -48,7 +48,7 @@ pub enum Command {
         #[arg(long)]
         explain: bool,
     },
-    /// Compare the two roles on one aspect, or on all of them.
+    /// Compare the roles on one aspect, or on all of them.
     Compare {
         /// An aspect id or name, such as `salary` or `tools`.
         aspect: Option<String>,
@@ -57,8 +57,8 @@ pub enum Command {
     },
     /// The profile of one role.
     Role {
-        #[arg(value_enum)]
-        role: RoleArg,
+        /// A role's id, as the FAQ's roles.toml defines it (`ml-engineer`).
+        role: String,
     },
     /// List every FAQ entry.
     List {
@@ -126,21 +126,6 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         guild: u64,
     },
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum RoleArg {
-    DataScientist,
-    MlEngineer,
-}
-
-impl From<RoleArg> for Role {
-    fn from(r: RoleArg) -> Role {
-        match r {
-            RoleArg::DataScientist => Role::DataScientist,
-            RoleArg::MlEngineer => Role::MlEngineer,
-        }
-    }
 }
 
 /// Which FAQ a command serves.
@@ -239,7 +224,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            let views: Vec<_> = aspects.into_iter().map(render::aspect_view).collect();
+            let views: Vec<_> = aspects
+                .into_iter()
+                .map(|a| render::aspect_view(&kb, a))
+                .collect();
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&views)?)?;
             } else {
@@ -247,17 +235,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Role { role } => {
-            write!(
-                out,
-                "{}",
-                render::render_profile_text(&profile(&kb, role.into()))
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Role { role } => role_profile(&kb, &role, &mut out),
         Command::List { json } => {
             if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(kb.entries())?)?;
+                let views = render::entry_views(&kb);
+                writeln!(out, "{}", serde_json::to_string_pretty(&views)?)?;
             } else {
                 write!(out, "{}", render::render_list_text(&kb))?;
             }
@@ -286,15 +268,26 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 source.describe(),
                 kb.entries().len(),
                 kb.aspects().len(),
-                [Role::DataScientist, Role::MlEngineer]
-                    .iter()
-                    .filter(|r| kb.role(**r).is_some())
-                    .count(),
+                kb.roles().len(),
                 kb.sources().len()
             )?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `faqbot role ID`: an unknown id lists the known ones (exit 2).
+fn role_profile(kb: &KnowledgeBase, id: &str, out: &mut impl Write) -> Result<ExitCode> {
+    let Some(role) = kb.role_by_id(id.trim()) else {
+        let known: Vec<&str> = kb.roles().iter().map(|r| r.id.as_str()).collect();
+        eprintln!(
+            "faqbot: unknown role \"{id}\"; known roles: {}",
+            known.join(", ")
+        );
+        return Ok(ExitCode::from(2));
+    };
+    write!(out, "{}", render::render_profile_text(&profile(kb, role)))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn ask(

@@ -1,4 +1,4 @@
-//! The side-by-side comparison of the two roles, and each role's profile,
+//! The side-by-side comparison of the roles, and each role's profile,
 //! as views over the knowledge base.
 //!
 //! Must not: render text or know about Discord; that is [`crate::render`]'s.
@@ -36,18 +36,15 @@ pub fn compare<'kb>(
 /// every aspect.
 #[derive(Debug, Clone)]
 pub struct Profile<'kb> {
-    pub role: Role,
-    /// The written profile, when the FAQ has one.
-    pub profile: Option<&'kb RoleProfile>,
+    pub role: &'kb RoleProfile,
     /// `(aspect, this role's side)`, in FAQ order.
     pub aspects: Vec<(&'kb Aspect, &'kb str)>,
 }
 
-/// `Role::MlEngineer` → its profile and its side of each aspect.
+/// A role → its profile and its side of each aspect.
 pub fn profile(kb: &KnowledgeBase, role: Role) -> Profile<'_> {
     Profile {
-        role,
-        profile: kb.role(role),
+        role: kb.role(role),
         aspects: kb.aspects().iter().map(|a| (a, a.side(role))).collect(),
     }
 }

@@ -107,7 +107,7 @@ impl EventHandler for Handler {
             Action::Answer(hit) => {
                 let entry = &faq.kb.entries()[hit.entry];
                 (
-                    view::answer_with_feedback(entry, hit.score, msg.author.id.get()),
+                    view::answer_with_feedback(&faq.kb, entry, hit.score, msg.author.id.get()),
                     entry.id.clone(),
                 )
             }
@@ -473,14 +473,16 @@ impl Handler {
         let update = |reply: Reply| convert::update(&reply);
         match id {
             CustomId::Pick { entry, .. } => match kb.entry(&entry) {
-                Some(e) => update(view::answer(e, 1.0)),
+                Some(e) => update(view::answer(kb, e, 1.0)),
                 None => convert::respond(&view::gone()),
             },
             CustomId::NoneOfThese { .. } => update(view::none_of_these()),
             CustomId::Post { entry } => match kb.entry(&entry) {
                 // A new, public message in the channel, with the votes for
                 // the person who asked (and posted it).
-                Some(e) => convert::respond(&view::answer_with_feedback(e, 1.0, c.user.id.get())),
+                Some(e) => {
+                    convert::respond(&view::answer_with_feedback(kb, e, 1.0, c.user.id.get()))
+                }
                 None => convert::respond(&view::gone()),
             },
             // Handled in `component` for the asker; anyone else was told
@@ -494,16 +496,16 @@ impl Handler {
             | CustomId::ReviewOpen => convert::respond(&view::gone()),
             CustomId::Aspect => match chosen.and_then(|a| kb.aspect(a)) {
                 Some(a) => {
-                    let mut reply = view::aspect(a);
+                    let mut reply = view::aspect(kb, a);
                     // Keep the menu, to open another aspect.
-                    reply.rows = view::overview(kb.aspects()).rows;
+                    reply.rows = view::overview(kb, kb.aspects()).rows;
                     update(reply)
                 }
                 None => convert::respond(&view::gone()),
             },
             CustomId::Page(page) => update(view::faq_page(kb, page)),
             CustomId::Open(page) => match chosen.and_then(|e| kb.entry(e)) {
-                Some(e) => update(view::faq_entry(e, page)),
+                Some(e) => update(view::faq_entry(kb, e, page)),
                 None => convert::respond(&view::gone()),
             },
         }

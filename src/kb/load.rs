@@ -13,7 +13,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    Aspect, Audience, Concept, Entry, KnowledgeBase, Location, Phrase, Role, RoleProfile, Source,
+    side_key, Aspect, Audience, Concept, Entry, KnowledgeBase, Location, Phrase, Role, RoleProfile,
+    Source, EVERY_ROLE, MAX_ROLES,
 };
 
 /// Discord shows an entry's question as an embed title (256 characters) and
@@ -132,14 +133,38 @@ struct RawEntry {
     answer: Spanned<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAspect {
-    id: Spanned<String>,
-    name: Spanned<String>,
-    data_scientist: Spanned<String>,
-    ml_engineer: Spanned<String>,
-    source: Spanned<String>,
+/// An `[[aspect]]` table as written: its keys in file order. Besides `id`,
+/// `name` and `source` it has one side per role, keyed by the role's
+/// [`side_key`]; which keys those are is known only once the roles are
+/// read, so the table is checked by [`Builder::aspect`], not by serde.
+struct RawAspect(Vec<(String, Spanned<String>)>);
+
+/// The fixed keys of an aspect; every other key is a role's side.
+const ASPECT_FIELDS: [&str; 3] = ["id", "name", "source"];
+
+impl<'de> Deserialize<'de> for RawAspect {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = RawAspect;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an [[aspect]] table of texts")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawAspect, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(pair) = map.next_entry::<String, Spanned<String>>()? {
+                    keys.push(pair);
+                }
+                Ok(RawAspect(keys))
+            }
+        }
+        d.deserialize_map(Keys)
+    }
 }
 
 #[derive(Deserialize)]
@@ -152,6 +177,7 @@ struct RawRole {
     source: Spanned<String>,
     #[serde(default)]
     names: Vec<Spanned<String>>,
+    colour: Option<Spanned<String>>,
 }
 
 /// Loads every `*.toml` file directly in `dir`, in name order.
@@ -269,6 +295,7 @@ pub fn load_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<KnowledgeBa
             }
         }
     }
+    b.roles_unread = !b.problems.is_empty();
     // Sources first, whatever the file order, so entries can name them.
     let contexts: Vec<FileCtx> = parsed
         .iter()
@@ -279,15 +306,18 @@ pub fn load_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<KnowledgeBa
             b.source(f, s);
         }
     }
+    // Then the roles, so entries and aspects can name them.
+    for ((_, _, raw), f) in parsed.iter_mut().zip(&contexts) {
+        for r in std::mem::take(&mut raw.role) {
+            b.role(f, r);
+        }
+    }
     for ((_, _, raw), f) in parsed.into_iter().zip(&contexts) {
         for e in raw.entry {
             b.entry(f, e);
         }
         for a in raw.aspect {
             b.aspect(f, a);
-        }
-        for r in raw.role {
-            b.role(f, r);
         }
         if let Some(v) = raw.vocabulary {
             b.vocabulary(f, v);
@@ -357,7 +387,12 @@ struct Builder {
     problems: Vec<Problem>,
     entry_ids: HashMap<String, Location>,
     aspect_ids: HashMap<String, Location>,
-    role_ids: HashMap<Role, Location>,
+    role_ids: HashMap<String, Location>,
+    /// A file did not parse, and may be where roles are defined: what
+    /// needs every role (an entry's role, an aspect's sides) is not
+    /// checked, so the broken file's one error is not buried under one
+    /// per entry.
+    roles_unread: bool,
     concept_ids: HashMap<String, Location>,
     /// Where each vocabulary word was first given a meaning, and which:
     /// a word that is a stopword in one place and a concept in another is
@@ -464,15 +499,20 @@ impl Builder {
         let e = raw.into_inner();
         let id = self.id(f, "entry", e.id);
         let role_at = f.at(e.role.span());
-        let role = Audience::from_id(e.role.get_ref().trim());
-        if role.is_none() {
-            self.problem(
-                role_at,
-                format!(
-                    "unknown role \"{}\" (expected data-scientist, ml-engineer or both)",
-                    e.role.get_ref()
-                ),
+        let role = self.audience(e.role.get_ref().trim());
+        if role.is_none() && !self.roles_unread {
+            let mut known: Vec<&str> = self.kb.roles.iter().map(|r| r.id.as_str()).collect();
+            known.push(EVERY_ROLE);
+            let expected = match known.split_last() {
+                Some((last, [])) => format!("{last}: no [[role]] is defined"),
+                Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                None => String::new(),
+            };
+            let message = format!(
+                "unknown role \"{}\" (expected {expected})",
+                e.role.get_ref()
             );
+            self.problem(role_at, message);
         }
         let source = self.source_ref(f, e.source);
         let question = self.text(f, "question", e.question, MAX_QUESTION);
@@ -493,41 +533,137 @@ impl Builder {
         });
     }
 
+    /// `ml-engineer` → that role; `both` → every role.
+    fn audience(&self, id: &str) -> Option<Audience> {
+        if id == EVERY_ROLE {
+            return Some(Audience::Both);
+        }
+        let role = self.kb.roles.iter().find(|r| r.id == id)?;
+        Some(Audience::Only(role.role))
+    }
+
+    /// An aspect: `id`, `name`, `source`, and a side for every role, each
+    /// missing or unknown key reported at its place.
     fn aspect(&mut self, f: &FileCtx, raw: Spanned<RawAspect>) {
         let location = f.at(raw.span());
-        let a = raw.into_inner();
-        let id = self.id(f, "aspect", a.id);
-        let name = self.text(f, "name", a.name, MAX_NAME);
-        let data_scientist = self.text(f, "data_scientist", a.data_scientist, MAX_SIDE);
-        let ml_engineer = self.text(f, "ml_engineer", a.ml_engineer, MAX_SIDE);
-        let source = self.source_ref(f, a.source);
+        let mut keys = raw.into_inner().0;
+        let mut take = |key: &str| {
+            let i = keys.iter().position(|(k, _)| k == key)?;
+            Some(keys.remove(i).1)
+        };
+        let [id, name, source] = ASPECT_FIELDS.map(&mut take);
+        let side_keys: Vec<String> = self.kb.roles.iter().map(RoleProfile::side_key).collect();
+        let sides: Vec<_> = side_keys.iter().map(|k| take(k)).collect();
+        for (field, value) in ASPECT_FIELDS.iter().zip([&id, &name, &source]) {
+            if value.is_none() {
+                self.problem(location.clone(), format!("missing field `{field}`"));
+            }
+        }
+        let expected = ASPECT_FIELDS
+            .iter()
+            .map(|k| (*k).to_owned())
+            .chain(side_keys.iter().cloned())
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if self.kb.roles.is_empty() && !self.roles_unread {
+            let message = "an aspect compares roles, and no [[role]] is defined".to_owned();
+            self.problem(location.clone(), message);
+            return;
+        }
+        let unread = self.roles_unread;
+        for (key, value) in keys.into_iter().filter(|_| !unread) {
+            let message = format!(
+                "unknown field `{key}`, expected one of {expected} (a side is the role id with _ for -)"
+            );
+            self.problem(f.at(value.span()), message);
+        }
+        let aspect_id = id.as_ref().map_or("", |i| i.get_ref().as_str()).to_owned();
+        let sides: Vec<String> = sides
+            .into_iter()
+            .zip(&side_keys)
+            .map(|(side, key)| {
+                if let Some(text) = side {
+                    return self.text(f, key, text, MAX_SIDE);
+                }
+                if self.roles_unread {
+                    return String::new();
+                }
+                let message =
+                    format!("aspect \"{aspect_id}\" has no `{key}` side: every role needs one");
+                self.problem(location.clone(), message);
+                String::new()
+            })
+            .collect();
+        let (Some(id), Some(name), Some(source)) = (id, name, source) else {
+            return;
+        };
+        let id = self.id(f, "aspect", id);
+        let name = self.text(f, "name", name, MAX_NAME);
+        let source = self.source_ref(f, source);
         self.kb.aspects.push(Aspect {
             id,
             name,
-            data_scientist,
-            ml_engineer,
+            sides,
             source,
             location,
         });
     }
 
+    /// A role: its id is kebab-case, unique, and neither `both` nor a
+    /// fixed aspect key (its side key names its side of every aspect).
     fn role(&mut self, f: &FileCtx, raw: Spanned<RawRole>) {
         let r = raw.into_inner();
         let at = f.at(r.id.span());
-        let Some(role) = Role::from_id(r.id.get_ref().trim()) else {
-            let message = format!(
-                "unknown role \"{}\" (expected data-scientist or ml-engineer)",
-                r.id.get_ref()
-            );
-            self.problem(at, message);
-            return;
+        let id = r.id.into_inner().trim().to_owned();
+        let refused = if !is_kebab(&id) {
+            Some(format!(
+                "role id \"{id}\" is not kebab-case (like \"ml-engineer\")"
+            ))
+        } else if id.len() > MAX_ID {
+            Some(format!(
+                "role id \"{id}\" is longer than {MAX_ID} characters (/role choices carry it)"
+            ))
+        } else if id == EVERY_ROLE {
+            Some(format!(
+                "role id \"{id}\" is taken: an entry's `role = \"{EVERY_ROLE}\"` means every role"
+            ))
+        } else if ASPECT_FIELDS.contains(&side_key(&id).as_str()) {
+            Some(format!(
+                "role id \"{id}\" is taken: `{id}` is a field of every [[aspect]]"
+            ))
+        } else if let Some(first) = self.role_ids.get(&id) {
+            Some(format!("duplicate role id \"{id}\" (first at {first})"))
+        } else if self.kb.roles.len() >= MAX_ROLES {
+            Some(format!(
+                "role \"{id}\" is one too many: at most {MAX_ROLES} roles fit the choices of /role"
+            ))
+        } else {
+            None
         };
-        if let Some(first) = self.role_ids.get(&role) {
-            let message = format!("duplicate profile for role \"{role}\" (first at {first})");
+        if let Some(message) = refused {
             self.problem(at, message);
             return;
         }
-        self.role_ids.insert(role, at);
+        self.role_ids.insert(id.clone(), at);
+        // Below MAX_ROLES, so within a u8.
+        let role = Role(self.kb.roles.len() as u8);
+        let colour = r.colour.and_then(|c| {
+            let at = f.at(c.span());
+            let text = c.into_inner();
+            let hex = text.trim().strip_prefix('#').unwrap_or("");
+            match u32::from_str_radix(hex, 16) {
+                // (`from_str_radix` would take a sign, as in "#+fffff")
+                Ok(v) if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => Some(v),
+                _ => {
+                    self.problem(
+                        at,
+                        format!("colour \"{text}\" is not a #rrggbb colour (like \"#3498db\")"),
+                    );
+                    None
+                }
+            }
+        });
         let name = self.text(f, "name", r.name, MAX_NAME);
         let summary = self.text(f, "summary", r.summary, MAX_SIDE);
         let sets_apart = self.text(f, "sets_apart", r.sets_apart, MAX_SIDE);
@@ -535,11 +671,13 @@ impl Builder {
         let names = r
             .names
             .into_iter()
-            .filter_map(|n| self.word(f, n, &format!("a name of {role}")))
+            .filter_map(|n| self.word(f, n, &format!("a name of {id}")))
             .collect();
         self.kb.roles.push(RoleProfile {
             role,
+            id,
             name,
+            colour,
             summary,
             sets_apart,
             source,
@@ -695,9 +833,29 @@ fn offset_location(path: &Path, text: &str, offset: usize) -> Location {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     const SOURCE: &str = "[[source]]\ntitle = \"A\"\n";
+
+    /// `[[role]]` tables for these ids, with these colours.
+    fn roles(roles: &[(&str, &str)]) -> String {
+        let mut out = String::new();
+        for (id, colour) in roles {
+            let _ = write!(
+                out,
+                "[[role]]\nid = \"{id}\"\nname = \"{id} name\"\ncolour = \"{colour}\"\n\
+                 summary = \"s\"\nsets_apart = \"t\"\nsource = \"A\"\n"
+            );
+        }
+        out
+    }
+
+    /// The two shipped role ids.
+    fn two_roles() -> String {
+        roles(&[("data-scientist", "#3498db"), ("ml-engineer", "#e67e22")])
+    }
 
     fn load(files: &[(&str, &str)]) -> Result<KnowledgeBase, LoadError> {
         let files: Vec<(PathBuf, String)> = files
@@ -720,19 +878,115 @@ mod tests {
     #[test]
     fn a_good_folder_loads_every_kind() {
         let text = format!(
-            "{SOURCE}{}[[aspect]]\nid = \"focus\"\nname = \"Focus\"\ndata_scientist = \"x\"\nml_engineer = \"y\"\nsource = \"A\"\n\
-             [[role]]\nid = \"ml-engineer\"\nname = \"MLE\"\nsummary = \"s\"\nsets_apart = \"t\"\nsource = \"A\"\n",
-            entry("one", "both")
+            "{SOURCE}{}{}[[aspect]]\nid = \"focus\"\nname = \"Focus\"\nml_engineer = \"y\"\ndata_scientist = \"x\"\nsource = \"A\"\n{}",
+            entry("one", "both"),
+            entry("two", "ml-engineer"),
+            two_roles(),
         );
         let kb = load(&[("faq/a.toml", &text)]).expect("loads");
-        assert_eq!(kb.entries().len(), 1);
+        assert_eq!(kb.entries().len(), 2);
         assert_eq!(kb.entries()[0].role, Audience::Both);
+        let mle = kb.role_by_id("ml-engineer").expect("defined");
+        assert_eq!(kb.entries()[1].role, Audience::Only(mle));
+        assert_eq!(kb.audience_id(kb.entries()[1].role), "ml-engineer");
+        assert_eq!(kb.aspect("FOCUS").map(|a| a.side(mle)), Some("y"));
+        let p = kb.role(mle);
         assert_eq!(
-            kb.aspect("FOCUS").map(|a| a.side(Role::MlEngineer)),
-            Some("y")
+            (p.name.as_str(), p.colour),
+            ("ml-engineer name", Some(0xe6_7e22))
         );
-        assert!(kb.role(Role::MlEngineer).is_some());
-        assert!(kb.role(Role::DataScientist).is_none());
+        assert_eq!(kb.role_by_id("chef"), None);
+    }
+
+    #[test]
+    fn roles_keep_file_order_and_entries_in_earlier_files_may_name_them() {
+        let three = roles(&[("zeta", "#000001"), ("alpha", "#000002")]);
+        let files = [
+            ("faq/a.toml", format!("{SOURCE}{}", entry("x", "gamma"))),
+            ("faq/b.toml", three),
+            ("faq/c.toml", roles(&[("gamma", "#000003")])),
+        ];
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let kb = load(&files).expect("loads");
+        let ids: Vec<&str> = kb.roles().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["zeta", "alpha", "gamma"]);
+        assert_eq!(kb.audience_id(kb.entries()[0].role), "gamma");
+    }
+
+    #[test]
+    fn an_aspect_needs_a_side_for_every_role_and_no_other_key() {
+        let text = format!(
+            "{SOURCE}{}{}[[aspect]]\nid = \"focus\"\nname = \"Focus\"\ndata_scientist = \"x\"\nml_enginer = \"y\"\nsource = \"A\"\n",
+            entry("x", "both"),
+            two_roles(),
+        );
+        let err = load(&[("faq/a.toml", &text)]).expect_err("a side is missing");
+        assert_eq!(
+            messages(&err),
+            [
+                "faq/a.toml:27:14: unknown field `ml_enginer`, expected one of `id`, `name`, `source`, `data_scientist`, `ml_engineer` (a side is the role id with _ for -)",
+                "faq/a.toml:23:1: aspect \"focus\" has no `ml_engineer` side: every role needs one",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_aspect_without_its_fixed_keys_or_roles_to_compare_is_refused() {
+        let text = format!(
+            "{SOURCE}{}[[aspect]]\nname = \"Focus\"\n",
+            entry("x", "both")
+        );
+        let err = load(&[("faq/a.toml", &text)]).expect_err("no id, no source");
+        assert_eq!(
+            messages(&err),
+            [
+                "faq/a.toml:9:1: missing field `id`",
+                "faq/a.toml:9:1: missing field `source`",
+                "faq/a.toml:9:1: an aspect compares roles, and no [[role]] is defined",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_role_ids_and_colours_are_refused_at_their_place() {
+        let text = format!(
+            "{SOURCE}{}{}",
+            entry("x", "both"),
+            roles(&[
+                ("ml-engineer", "#e67e22"),
+                ("both", "#000000"),
+                ("Chef", "#000000"),
+                ("ml-engineer", "#000000"),
+                ("source", "#000000"),
+                ("pilot", "orange"),
+                ("nurse", "#+fffff"),
+            ])
+        );
+        let err = load(&[("faq/a.toml", &text)]).expect_err("bad roles");
+        assert_eq!(
+            messages(&err),
+            [
+                "faq/a.toml:17:6: role id \"both\" is taken: an entry's `role = \"both\"` means every role",
+                "faq/a.toml:24:6: role id \"Chef\" is not kebab-case (like \"ml-engineer\")",
+                "faq/a.toml:31:6: duplicate role id \"ml-engineer\" (first at faq/a.toml:10:6)",
+                "faq/a.toml:38:6: role id \"source\" is taken: `source` is a field of every [[aspect]]",
+                "faq/a.toml:47:10: colour \"orange\" is not a #rrggbb colour (like \"#3498db\")",
+                "faq/a.toml:54:10: colour \"#+fffff\" is not a #rrggbb colour (like \"#3498db\")",
+            ]
+        );
+    }
+
+    #[test]
+    fn more_roles_than_discord_offers_choices_are_refused() {
+        let ids: Vec<String> = (0..=MAX_ROLES).map(|i| format!("r{i}")).collect();
+        let many: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), "#000000")).collect();
+        let text = format!("{SOURCE}{}{}", entry("x", "both"), roles(&many));
+        let err = load(&[("faq/a.toml", &text)]).expect_err("too many");
+        assert_eq!(err.problems.len(), 1, "{err}");
+        assert!(
+            messages(&err)[0].contains("role \"r25\" is one too many"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -758,13 +1012,23 @@ mod tests {
     #[test]
     fn unknown_role_and_empty_answer_are_both_reported() {
         let text = format!("{SOURCE}{}", entry("x", "chef").replace("Yes.", "  "));
-        let err = load(&[("faq/a.toml", &text)]).expect_err("bad");
+        let err =
+            load(&[("faq/a.toml", &text), ("faq/roles.toml", &two_roles())]).expect_err("bad");
         assert_eq!(
             messages(&err),
             [
                 "faq/a.toml:5:8: unknown role \"chef\" (expected data-scientist, ml-engineer or both)",
                 "faq/a.toml:8:10: `answer` is empty",
             ]
+        );
+        let err = load(&[(
+            "faq/a.toml",
+            &format!("{SOURCE}{}", entry("x", "ml-engineer")),
+        )])
+        .expect_err("no roles");
+        assert_eq!(
+            messages(&err),
+            ["faq/a.toml:5:8: unknown role \"ml-engineer\" (expected both: no [[role]] is defined)"]
         );
     }
 

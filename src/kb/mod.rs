@@ -17,56 +17,59 @@ use serde::Serialize;
 pub use embedded::{embedded, embedded_files, EMBEDDED_DIR};
 pub use load::{load_contents, load_dir, load_files, LoadError, Problem};
 
-/// One of the two careers the bot knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    DataScientist,
-    MlEngineer,
-}
+/// At most this many roles: Discord offers at most 25 choices for the
+/// `/role` option, and a [`RoleSet`] holds them in one word.
+pub const MAX_ROLES: usize = 25;
+
+/// One of the roles the FAQ defines in its `[[role]]` tables: its place in
+/// [`KnowledgeBase::roles`], so it copies and compares as cheaply as a
+/// number. Its id, name and colour are data: [`KnowledgeBase::role`].
+/// Only the loader makes one, so a role of a knowledge base is always one
+/// of its roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Role(u8);
 
 impl Role {
-    /// Both roles, in display order.
-    pub const ALL: [Role; 2] = [Role::DataScientist, Role::MlEngineer];
-
-    /// The id used in FAQ files and on the command line: `data-scientist`.
-    pub fn id(self) -> &'static str {
-        match self {
-            Role::DataScientist => "data-scientist",
-            Role::MlEngineer => "ml-engineer",
-        }
-    }
-
-    /// The name a person reads: `Machine Learning Engineer`.
-    pub fn title(self) -> &'static str {
-        match self {
-            Role::DataScientist => "Data Scientist",
-            Role::MlEngineer => "Machine Learning Engineer",
-        }
-    }
-
-    /// The other role.
-    #[must_use]
-    pub fn other(self) -> Role {
-        match self {
-            Role::DataScientist => Role::MlEngineer,
-            Role::MlEngineer => Role::DataScientist,
-        }
-    }
-
-    /// `"ml-engineer"` → `Some(Role::MlEngineer)`.
-    pub fn from_id(id: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.id() == id)
+    /// Its place among the roles, in `roles.toml` order.
+    pub fn index(self) -> usize {
+        usize::from(self.0)
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
+/// Some of the roles: the ones a question names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct RoleSet(u32);
+
+impl RoleSet {
+    pub fn insert(&mut self, role: Role) {
+        self.0 |= 1 << role.0;
+    }
+
+    pub fn contains(self, role: Role) -> bool {
+        self.0 & (1 << role.0) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The one role in the set, when there is exactly one.
+    pub fn single(self) -> Option<Role> {
+        // `trailing_zeros` of a one-bit u32 is below 32.
+        self.0
+            .is_power_of_two()
+            .then(|| Role(self.0.trailing_zeros() as u8))
+    }
+
+    /// The roles in the set, in `roles.toml` order.
+    pub fn iter(self) -> impl Iterator<Item = Role> {
+        (0..MAX_ROLES as u8)
+            .map(Role)
+            .filter(move |r| self.contains(*r))
     }
 }
 
-/// Whom an entry is about: one role, or both of them.
+/// Whom an entry is about: one role, or every role (`both` in FAQ files).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Audience {
     Only(Role),
@@ -74,29 +77,17 @@ pub enum Audience {
 }
 
 impl Audience {
-    /// The id used in FAQ files and JSON: `data-scientist`, `ml-engineer` or `both`.
-    pub fn id(self) -> &'static str {
+    /// Whether an entry for this audience speaks to `role`.
+    pub fn includes(self, role: Role) -> bool {
         match self {
-            Audience::Only(role) => role.id(),
-            Audience::Both => "both",
-        }
-    }
-
-    /// `"both"` → `Some(Audience::Both)`.
-    pub fn from_id(id: &str) -> Option<Audience> {
-        if id == "both" {
-            Some(Audience::Both)
-        } else {
-            Role::from_id(id).map(Audience::Only)
+            Audience::Only(r) => r == role,
+            Audience::Both => true,
         }
     }
 }
 
-impl Serialize for Audience {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.id())
-    }
-}
+/// The id an entry for every role has in FAQ files and JSON.
+pub const EVERY_ROLE: &str = "both";
 
 /// Where something was written: a file, a line and a column (both from 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +113,7 @@ pub struct Source {
 }
 
 /// One question and its answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// Stable kebab-case id: custom ids of Discord buttons carry it.
     pub id: String,
@@ -133,45 +124,57 @@ pub struct Entry {
     pub role: Audience,
     /// The title of the article the entry came from.
     pub source: String,
-    #[serde(skip)]
     pub location: Location,
 }
 
 /// One aspect of the side-by-side comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Aspect {
     pub id: String,
     pub name: String,
-    pub data_scientist: String,
-    pub ml_engineer: String,
+    /// Each role's side, in the order of [`KnowledgeBase::roles`].
+    pub sides: Vec<String>,
     pub source: String,
-    #[serde(skip)]
     pub location: Location,
 }
 
 impl Aspect {
     /// This aspect as seen from one role.
     pub fn side(&self, role: Role) -> &str {
-        match role {
-            Role::DataScientist => &self.data_scientist,
-            Role::MlEngineer => &self.ml_engineer,
-        }
+        self.sides.get(role.index()).map_or("", String::as_str)
     }
 }
 
-/// The profile of one role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One role: who it is, how it is shown, and how people name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleProfile {
     pub role: Role,
+    /// Kebab-case, as entries name it in `role`: `ml-engineer`.
+    pub id: String,
+    /// The name a person reads: `Machine Learning Engineer`.
     pub name: String,
+    /// The embed colour of its answers, `0xRRGGBB`; `None`: the bot's own.
+    pub colour: Option<u32>,
     pub summary: String,
-    /// What sets this role apart from the other one.
+    /// What sets this role apart from the others.
     pub sets_apart: String,
     pub source: String,
     /// How people name the role in a question ("data scientist", "ds"),
     /// as typed; the matcher reads them through its own tokenizer.
-    #[serde(skip)]
     pub names: Vec<String>,
+}
+
+impl RoleProfile {
+    /// The key of its side in an `[[aspect]]` table and in JSON: the id
+    /// with `_` for `-` (`ml_engineer`), a bare TOML key.
+    pub fn side_key(&self) -> String {
+        side_key(&self.id)
+    }
+}
+
+/// `ml-engineer` → `ml_engineer`.
+pub(crate) fn side_key(id: &str) -> String {
+    id.replace('-', "_")
 }
 
 /// Words that mean one thing here: `salary` for "pay", "earn", "comp".
@@ -291,7 +294,8 @@ impl KnowledgeBase {
         &self.vocabulary
     }
 
-    /// The role profiles, in file order.
+    /// The roles, in file order (files sorted by name): the order they are
+    /// shown in, side by side.
     pub fn roles(&self) -> &[RoleProfile] {
         &self.roles
     }
@@ -333,15 +337,14 @@ impl KnowledgeBase {
                 changes.removed.push(e.id.clone());
             }
         }
-        let sides = |kb: &KnowledgeBase| -> Vec<(String, String, String, String, String)> {
+        let sides = |kb: &KnowledgeBase| -> Vec<(String, String, Vec<String>, String)> {
             kb.aspects
                 .iter()
                 .map(|a| {
                     (
                         a.id.clone(),
                         a.name.clone(),
-                        a.data_scientist.clone(),
-                        a.ml_engineer.clone(),
+                        a.sides.clone(),
                         a.source.clone(),
                     )
                 })
@@ -351,8 +354,27 @@ impl KnowledgeBase {
         changes
     }
 
-    /// The profile of one role, if the FAQ has one.
-    pub fn role(&self, role: Role) -> Option<&RoleProfile> {
-        self.roles.iter().find(|p| p.role == role)
+    /// One of this FAQ's roles. (A role is only ever made by the loader of
+    /// the knowledge base it indexes.)
+    pub fn role(&self, role: Role) -> &RoleProfile {
+        &self.roles[role.index()]
+    }
+
+    /// The role with this id (`ml-engineer`), if the FAQ defines one.
+    pub fn role_by_id(&self, id: &str) -> Option<Role> {
+        self.roles.iter().find(|p| p.id == id).map(|p| p.role)
+    }
+
+    /// How FAQ files and JSON name an audience: a role's id, or `both`.
+    pub fn audience_id(&self, audience: Audience) -> &str {
+        match audience {
+            Audience::Only(role) => &self.role(role).id,
+            Audience::Both => EVERY_ROLE,
+        }
+    }
+
+    /// The roles' display names, in order: for titles that name them all.
+    pub fn role_names(&self) -> Vec<&str> {
+        self.roles.iter().map(|p| p.name.as_str()).collect()
     }
 }

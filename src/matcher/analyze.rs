@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use rust_stemmers::{Algorithm, Stemmer};
 
 use super::text::tokenize;
-use crate::kb::{Role, RoleProfile, Vocabulary};
+use crate::kb::{Role, RoleProfile, RoleSet, Vocabulary};
 
 /// A token as read, with how sure the speller is of it (1.0: typed as is).
 #[derive(Debug, Clone)]
@@ -44,8 +44,8 @@ pub enum Scope {
 /// What a text is about.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
-    pub data_scientist: bool,
-    pub ml_engineer: bool,
+    /// The roles it names.
+    pub roles: RoleSet,
     /// Whether it strays from what the FAQ can speak to.
     pub scope: Scope,
     /// Distinct concepts, each once, with the best certainty seen.
@@ -55,15 +55,11 @@ pub struct Analysis {
 impl Analysis {
     /// The one role named, when exactly one is.
     pub fn single_role(&self) -> Option<Role> {
-        match (self.data_scientist, self.ml_engineer) {
-            (true, false) => Some(Role::DataScientist),
-            (false, true) => Some(Role::MlEngineer),
-            _ => None,
-        }
+        self.roles.single()
     }
 
     pub fn names_a_role(&self) -> bool {
-        self.data_scientist || self.ml_engineer
+        !self.roles.is_empty()
     }
 }
 
@@ -221,10 +217,7 @@ impl Lexicon {
         let mut i = 0;
         while i < tokens.len() {
             if let Some((role, n)) = self.role_at(&tokens[i..]) {
-                match role {
-                    Role::DataScientist => out.data_scientist = true,
-                    Role::MlEngineer => out.ml_engineer = true,
-                }
+                out.roles.insert(role);
                 i += n;
             } else {
                 rest.push(tokens[i].clone());
@@ -328,18 +321,30 @@ fn is_number(word: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// The shipped vocabulary, read once per test binary.
-    fn lexicon() -> &'static Lexicon {
-        static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
-        LEXICON.get_or_init(|| {
+    /// The shipped FAQ and its vocabulary, read once per test binary.
+    fn shipped() -> &'static (crate::kb::KnowledgeBase, Lexicon) {
+        static SHIPPED: std::sync::OnceLock<(crate::kb::KnowledgeBase, Lexicon)> =
+            std::sync::OnceLock::new();
+        SHIPPED.get_or_init(|| {
             let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
             let kb = crate::kb::load_dir(&dir).expect("the shipped FAQ loads");
-            Lexicon::new(kb.vocabulary(), kb.roles())
+            let lexicon = Lexicon::new(kb.vocabulary(), kb.roles());
+            (kb, lexicon)
         })
     }
 
     fn analyze(text: &str) -> Analysis {
-        lexicon().analyze(&sure_tokens(tokenize(text)))
+        shipped().1.analyze(&sure_tokens(tokenize(text)))
+    }
+
+    /// The ids of the roles a text names.
+    fn named(text: &str) -> Vec<&'static str> {
+        let kb = &shipped().0;
+        analyze(text)
+            .roles
+            .iter()
+            .map(|r| kb.role(r).id.as_str())
+            .collect()
     }
 
     fn keys(a: &Analysis) -> Vec<&str> {
@@ -354,16 +359,14 @@ mod tests {
             "an MLE",
             "ml eng",
         ] {
-            let a = analyze(q);
-            assert!(a.ml_engineer && !a.data_scientist, "{q}");
+            assert_eq!(named(q), ["ml-engineer"], "{q}");
         }
         for q in ["data scientists", "Data Science", "data sci", "DS folks"] {
-            let a = analyze(q);
-            assert!(a.data_scientist && !a.ml_engineer, "{q}");
+            assert_eq!(named(q), ["data-scientist"], "{q}");
         }
-        let both = analyze("data scientist vs machine learning engineer");
-        assert!(both.data_scientist && both.ml_engineer);
-        assert_eq!(keys(&both), ["differ"]);
+        let both = "data scientist vs machine learning engineer";
+        assert_eq!(named(both), ["data-scientist", "ml-engineer"]);
+        assert_eq!(keys(&analyze(both)), ["differ"]);
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub struct Signals {
     pub sem_answer_margin: f32,
     /// How the entry's role fits the roles the question names (0.3 to 1).
     pub role_fit: f32,
-    /// 1 when the question names one role and the entry is the other's.
+    /// 1 when the question names one role and the entry is another role's.
     pub wrong_role: f32,
     /// Share of the question's content words the FAQ has never seen.
     pub unknown: f32,

@@ -546,13 +546,7 @@ impl Matcher {
     /// How a question was read and ranked, for `faqbot ask --explain`.
     pub fn explain(&self, question: &str) -> Explanation {
         let q = self.analyze_question(question);
-        let mut roles = Vec::new();
-        if q.data_scientist {
-            roles.push(Role::DataScientist);
-        }
-        if q.ml_engineer {
-            roles.push(Role::MlEngineer);
-        }
+        let roles = q.roles.iter().collect();
         // One pass: the hits are the candidates read as hits.
         let candidates = self.candidates(question);
         Explanation {
@@ -728,8 +722,7 @@ impl Matcher {
                 }
                 let inherits = !analysis.names_a_role();
                 if inherits {
-                    analysis.data_scientist = whole.data_scientist;
-                    analysis.ml_engineer = whole.ml_engineer;
+                    analysis.roles = whole.roles;
                     analysis.scope = analysis.scope.max(whole.scope);
                 }
                 if strays(&analysis) {
@@ -770,11 +763,8 @@ impl Matcher {
     /// names none: "machine learning engineer " or "".
     fn role_prefix(&self, a: &Analysis) -> String {
         let mut out = String::new();
-        for (role, named) in [
-            (Role::DataScientist, a.data_scientist),
-            (Role::MlEngineer, a.ml_engineer),
-        ] {
-            if let Some(name) = self.role_names.get(&role).filter(|_| named) {
+        for role in a.roles.iter() {
+            if let Some(name) = self.role_names.get(&role) {
                 out.push_str(name);
                 out.push(' ');
             }
@@ -1272,11 +1262,11 @@ fn role_agreement(q: &Analysis, audience: Audience) -> f32 {
         // Names no role: a general entry fits best.
         (false, _, Audience::Both) | (true, None, Audience::Both) => 1.0,
         (false, _, Audience::Only(_)) => 0.9,
-        // Names both roles: a comparison fits best.
-        (true, None, Audience::Only(_)) => 0.75,
+        // Names several roles: a comparison fits best, then one of theirs.
+        (true, None, Audience::Only(role)) if q.roles.contains(role) => 0.75,
         (_, Some(asked), Audience::Only(role)) if asked == role => 1.0,
         (_, Some(_), Audience::Both) => 0.85,
-        // The other role's entry: never the answer.
-        (_, Some(_), Audience::Only(_)) => 0.3,
+        // A role other than the ones asked about: never the answer.
+        (true, None | Some(_), Audience::Only(_)) => 0.3,
     }
 }

@@ -45,13 +45,64 @@ pub struct SuggestionView {
     pub score: f32,
 }
 
-/// One aspect side by side, as `faqbot compare --json` prints it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One aspect side by side, as `faqbot compare --json` prints it: `aspect`,
+/// each role's side under its side key (`ml_engineer`), then `source`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AspectView {
     pub aspect: String,
-    pub data_scientist: String,
-    pub ml_engineer: String,
+    /// One per role, in the FAQ's order of roles.
+    pub sides: Vec<SideView>,
     pub source: String,
+}
+
+/// One role's side of an aspect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SideView {
+    /// The role's display name.
+    pub role: String,
+    /// The role's side key, as in `aspects.toml`.
+    pub key: String,
+    pub text: String,
+}
+
+impl Serialize for AspectView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.sides.len() + 2))?;
+        map.serialize_entry("aspect", &self.aspect)?;
+        for side in &self.sides {
+            map.serialize_entry(&side.key, &side.text)?;
+        }
+        map.serialize_entry("source", &self.source)?;
+        map.end()
+    }
+}
+
+/// One entry as `faqbot list --json` prints it: the fields of its TOML
+/// table, in their order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryView<'kb> {
+    pub id: &'kb str,
+    pub question: &'kb str,
+    pub alternates: &'kb [String],
+    pub answer: &'kb str,
+    pub role: &'kb str,
+    pub source: &'kb str,
+}
+
+/// Every entry, in FAQ order, as `faqbot list --json` prints them.
+pub fn entry_views(kb: &KnowledgeBase) -> Vec<EntryView<'_>> {
+    kb.entries()
+        .iter()
+        .map(|e| EntryView {
+            id: &e.id,
+            question: &e.question,
+            alternates: &e.alternates,
+            answer: &e.answer,
+            role: kb.audience_id(e.role),
+            source: &e.source,
+        })
+        .collect()
 }
 
 /// How a question was read and decided, as `faqbot ask --explain --json`
@@ -59,7 +110,7 @@ pub struct AspectView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExplanationView {
     pub query: String,
-    pub roles: Vec<&'static str>,
+    pub roles: Vec<String>,
     /// `ours`, `other-job` or `outside`.
     pub scope: &'static str,
     pub thresholds: ThresholdsView,
@@ -94,7 +145,7 @@ pub fn explanation_view(
     let decision = Decision::shipped();
     ExplanationView {
         query: query.to_owned(),
-        roles: x.roles.iter().map(|r| r.id()).collect(),
+        roles: x.roles.iter().map(|r| kb.role(*r).id.clone()).collect(),
         scope: match x.scope {
             Scope::Ours => "ours",
             Scope::OtherJob => "other-job",
@@ -138,7 +189,7 @@ pub fn ask_view(kb: &KnowledgeBase, query: &str, verdict: &Verdict) -> AskView {
     };
     let (answer, suggestions) = match verdict {
         Verdict::Answer { hit, related } => (
-            Some(answer_view(&kb.entries()[hit.entry], hit.score)),
+            Some(answer_view(kb, &kb.entries()[hit.entry], hit.score)),
             related.iter().map(suggestion).collect(),
         ),
         Verdict::Suggest(hits) => (None, hits.iter().map(suggestion).collect()),
@@ -153,23 +204,30 @@ pub fn ask_view(kb: &KnowledgeBase, query: &str, verdict: &Verdict) -> AskView {
 
 /// One entry as an answer, with the score it was found by (1.0 when picked
 /// by id).
-pub fn answer_view(entry: &Entry, score: f32) -> AnswerView {
+pub fn answer_view(kb: &KnowledgeBase, entry: &Entry, score: f32) -> AnswerView {
     AnswerView {
         id: entry.id.clone(),
         question: entry.question.clone(),
         answer: entry.answer.clone(),
-        role: entry.role.id().to_owned(),
+        role: kb.audience_id(entry.role).to_owned(),
         source: entry.source.clone(),
         score: round(score),
     }
 }
 
 /// One aspect → its side-by-side view.
-pub fn aspect_view(aspect: &Aspect) -> AspectView {
+pub fn aspect_view(kb: &KnowledgeBase, aspect: &Aspect) -> AspectView {
     AspectView {
         aspect: aspect.name.clone(),
-        data_scientist: aspect.data_scientist.clone(),
-        ml_engineer: aspect.ml_engineer.clone(),
+        sides: kb
+            .roles()
+            .iter()
+            .map(|r| SideView {
+                role: r.name.clone(),
+                key: r.side_key(),
+                text: aspect.side(r.role).to_owned(),
+            })
+            .collect(),
         source: aspect.source.clone(),
     }
 }
@@ -206,8 +264,12 @@ pub fn render_aspects_text(aspects: &[AspectView]) -> String {
             out.push('\n');
         }
         let _ = writeln!(out, "{}", a.aspect);
-        let _ = writeln!(out, "  Data Scientist:            {}", a.data_scientist);
-        let _ = writeln!(out, "  Machine Learning Engineer: {}", a.ml_engineer);
+        // The sides in one column, after the longest role name.
+        let width = a.sides.iter().map(|s| s.role.chars().count() + 1).max();
+        for side in &a.sides {
+            let label = format!("{}:", side.role);
+            let _ = writeln!(out, "  {label:<w$} {}", side.text, w = width.unwrap_or(0));
+        }
         let _ = writeln!(out, "  Source: {}", a.source);
     }
     out
@@ -216,17 +278,13 @@ pub fn render_aspects_text(aspects: &[AspectView]) -> String {
 /// A role profile for the terminal.
 pub fn render_profile_text(p: &Profile<'_>) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}\n", p.role.title());
-    if let Some(profile) = p.profile {
-        let _ = writeln!(out, "{}\n", profile.summary);
-        let _ = writeln!(out, "What sets it apart: {}\n", profile.sets_apart);
-    }
+    let _ = writeln!(out, "{}\n", p.role.name);
+    let _ = writeln!(out, "{}\n", p.role.summary);
+    let _ = writeln!(out, "What sets it apart: {}\n", p.role.sets_apart);
     for (aspect, side) in &p.aspects {
         let _ = writeln!(out, "{}: {}", aspect.name, side);
     }
-    if let Some(profile) = p.profile {
-        let _ = writeln!(out, "\nSource: {}", profile.source);
-    }
+    let _ = writeln!(out, "\nSource: {}", p.role.source);
     out
 }
 
@@ -234,7 +292,8 @@ pub fn render_profile_text(p: &Profile<'_>) -> String {
 pub fn render_list_text(kb: &KnowledgeBase) -> String {
     let mut out = String::new();
     for e in kb.entries() {
-        let _ = writeln!(out, "{:<28} {:<15} {}", e.id, e.role.id(), e.question);
+        let role = kb.audience_id(e.role);
+        let _ = writeln!(out, "{:<28} {role:<15} {}", e.id, e.question);
     }
     out
 }
@@ -242,7 +301,7 @@ pub fn render_list_text(kb: &KnowledgeBase) -> String {
 /// How the matcher read a question, for maintainers.
 pub fn render_explanation_text(kb: &KnowledgeBase, x: &Explanation, t: Thresholds) -> String {
     let mut out = String::new();
-    let roles: Vec<&str> = x.roles.iter().map(|r| r.id()).collect();
+    let roles: Vec<&str> = x.roles.iter().map(|r| kb.role(*r).id.as_str()).collect();
     let _ = writeln!(
         out,
         "roles named: {}",

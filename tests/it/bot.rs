@@ -20,8 +20,8 @@ use faqbot::discord;
 use faqbot::kb::load_dir;
 use faqbot::matcher::{Matcher, Verdict};
 
-use crate::faq_dir;
 use crate::standin::{InteractionCreate, MessageCreate, Recorded, StandIn};
+use crate::{faq_copy, faq_dir};
 
 pub(crate) const WAIT: Duration = Duration::from_secs(5);
 /// How long "nothing was sent" is watched for, after a barrier.
@@ -105,14 +105,7 @@ pub(crate) async fn start_state(
     }
 }
 
-pub(crate) fn reply_to(message: MessageId) -> impl Fn(&Recorded) -> bool {
-    let id = message.to_string();
-    move |r| {
-        r.method == "POST"
-            && r.path.ends_with("/messages")
-            && r.body["message_reference"]["message_id"] == *id.as_str()
-    }
-}
+pub(crate) use crate::standin::reply_to;
 
 pub(crate) fn any_message(r: &Recorded) -> bool {
     r.is_channel_post()
@@ -208,11 +201,11 @@ async fn registers_exactly_the_command_set_by_bulk_overwrite() {
 async fn answers_a_question_in_a_listening_channel_as_a_reply_without_pings() {
     let standin = StandIn::start().await;
     let _bot = start(&standin, true).await;
-    let sent = standin
-        .message_create(MessageCreate::new("how much does an ML engineer earn?"))
-        .await;
-    let reply = standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+    let (sent, reply) = standin
+        .send_and_await_reply(
+            MessageCreate::new("how much does an ML engineer earn?"),
+            WAIT,
+        )
         .await;
     eprintln!("event to reply: {:?}", reply.at - sent.dispatch.at);
     assert_eq!(
@@ -265,11 +258,11 @@ async fn stays_silent_for_chatter_bots_webhooks_itself_and_other_channels() {
     standin.barrier().await;
     standin.assert_no_request_for(any_message, GRACE).await;
     // The bot was listening all along: a real question is answered.
-    let sent = standin
-        .message_create(MessageCreate::new("what tools do data scientists use?"))
-        .await;
     standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .send_and_await_reply(
+            MessageCreate::new("what tools do data scientists use?"),
+            WAIT,
+        )
         .await;
 }
 
@@ -277,20 +270,17 @@ async fn stays_silent_for_chatter_bots_webhooks_itself_and_other_channels() {
 async fn the_same_entry_is_not_posted_twice_in_a_channel_within_the_cooldown() {
     let standin = StandIn::start().await;
     let _bot = start(&standin, true).await;
-    let first = standin
-        .message_create(MessageCreate::new(
-            "what skills does a data scientist need?",
-        ))
+    standin
+        .send_and_await_reply(
+            MessageCreate::new("what skills does a data scientist need?"),
+            WAIT,
+        )
         .await;
     standin
-        .wait_for_request(reply_to(first.message_id), WAIT)
-        .await;
-    let again = standin
-        .message_create(MessageCreate::new("which skills do data scientists need?"))
-        .await;
-    standin.barrier().await;
-    standin
-        .assert_no_request_for(reply_to(again.message_id), GRACE)
+        .send_and_assert_no_reply(
+            MessageCreate::new("which skills do data scientists need?"),
+            GRACE,
+        )
         .await;
 }
 
@@ -298,11 +288,11 @@ async fn the_same_entry_is_not_posted_twice_in_a_channel_within_the_cooldown() {
 async fn dms_and_mentions_get_answers_suggestions_or_a_hint() {
     let standin = StandIn::start().await;
     let _bot = start(&standin, false).await;
-    let dm = standin
-        .message_create(MessageCreate::new("what do data scientists earn").dm())
-        .await;
-    let reply = standin
-        .wait_for_request(reply_to(dm.message_id), WAIT)
+    let (_, reply) = standin
+        .send_and_await_reply(
+            MessageCreate::new("what do data scientists earn").dm(),
+            WAIT,
+        )
         .await;
     assert!(reply.body["embeds"][0]["description"]
         .as_str()
@@ -310,19 +300,13 @@ async fn dms_and_mentions_get_answers_suggestions_or_a_hint() {
         .contains("$90,000"));
 
     // Not listening here, but mentioned: it answers.
-    let mention = standin
-        .message_create(MessageCreate::new("what is an MLE").mentioning_bot())
-        .await;
-    let reply = standin
-        .wait_for_request(reply_to(mention.message_id), WAIT)
+    let (_, reply) = standin
+        .send_and_await_reply(MessageCreate::new("what is an MLE").mentioning_bot(), WAIT)
         .await;
     assert!(reply.body["embeds"][0].is_object());
 
-    let vague = standin
-        .message_create(MessageCreate::new(vague_question()).mentioning_bot())
-        .await;
-    let reply = standin
-        .wait_for_request(reply_to(vague.message_id), WAIT)
+    let (_, reply) = standin
+        .send_and_await_reply(MessageCreate::new(vague_question()).mentioning_bot(), WAIT)
         .await;
     assert!(reply.body["content"]
         .as_str()
@@ -335,15 +319,13 @@ async fn dms_and_mentions_get_answers_suggestions_or_a_hint() {
     assert_eq!(buttons.last().unwrap()["label"], "None of these");
 
     // Someone else: three replies a minute is this member's share.
-    let lost = standin
-        .message_create(
+    let (_, reply) = standin
+        .send_and_await_reply(
             MessageCreate::new("how tall is mount everest")
                 .mentioning_bot()
                 .author(stranger(&standin)),
+            WAIT,
         )
-        .await;
-    let reply = standin
-        .wait_for_request(reply_to(lost.message_id), WAIT)
         .await;
     assert!(reply.body["content"].as_str().unwrap().contains("/ask"));
     standin.assert_all_valid();
@@ -353,11 +335,8 @@ async fn dms_and_mentions_get_answers_suggestions_or_a_hint() {
 async fn did_you_mean_buttons_answer_the_asker_and_only_the_asker() {
     let standin = StandIn::start().await;
     let _bot = start(&standin, false).await;
-    let vague = standin
-        .message_create(MessageCreate::new(vague_question()).mentioning_bot())
-        .await;
-    let reply = standin
-        .wait_for_request(reply_to(vague.message_id), WAIT)
+    let (_, reply) = standin
+        .send_and_await_reply(MessageCreate::new(vague_question()).mentioning_bot(), WAIT)
         .await;
     let pick = reply.body["components"][0]["components"][0]["custom_id"]
         .as_str()
@@ -606,13 +585,11 @@ async fn the_built_binary_runs_against_the_stand_in_like_an_admin_starts_it() {
         "binary start to commands registered: {:?}",
         started.elapsed()
     );
-    let sent = standin
-        .message_create(MessageCreate::new(
-            "what degree do ML engineers usually have?",
-        ))
-        .await;
-    let reply = standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+    let (_, reply) = standin
+        .send_and_await_reply(
+            MessageCreate::new("what degree do ML engineers usually have?"),
+            WAIT,
+        )
         .await;
     assert!(text_of(&reply.body["embeds"][0]["description"]).contains("computer science"));
     // Run from an empty folder, it serves the embedded FAQ: /faq-reload
@@ -691,11 +668,8 @@ async fn refused_message_content_intent_falls_back_to_slash_commands_and_mention
     standin.wait_shard_ready(0).await;
     assert_eq!(identifies(&standin).len(), 2, "one fallback, no retry loop");
     // Mentions still carry their content, so they are still answered.
-    let sent = standin
-        .message_create(MessageCreate::new("what is an MLE").mentioning_bot())
-        .await;
     standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .send_and_await_reply(MessageCreate::new("what is an MLE").mentioning_bot(), WAIT)
         .await;
     let sent = standin
         .interaction_create(InteractionCreate::command("help"))
@@ -717,16 +691,6 @@ async fn a_refused_token_stops_the_bot_with_a_clear_error_not_a_retry_loop() {
         "{err}"
     );
     assert_eq!(identifies(&standin).len(), 1);
-}
-
-/// A copy of the shipped FAQ in a temporary folder, for edits.
-fn faq_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for f in std::fs::read_dir(faq_dir()).unwrap() {
-        let path = f.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
-    dir
 }
 
 fn edit(path: &std::path::Path, from: &str, to: &str) {
@@ -920,15 +884,13 @@ async fn suggestions_and_hints_are_throttled_like_answers() {
         "how tall is mount everest",
         "best pizza dough",
     ] {
-        let sent = standin
-            .message_create(
+        let (sent, reply) = standin
+            .send_and_await_reply(
                 MessageCreate::new(question)
                     .in_channel(Some(guild), channel())
                     .mentioning_bot(),
+                WAIT,
             )
-            .await;
-        let reply = standin
-            .wait_for_request(reply_to(sent.message_id), WAIT)
             .await;
         assert!(
             reply.body["embeds"][0].is_null(),
@@ -937,40 +899,34 @@ async fn suggestions_and_hints_are_throttled_like_answers() {
         );
         answered.push(sent.message_id);
     }
-    let fourth = standin
-        .message_create(
+    standin
+        .send_and_assert_no_reply(
             MessageCreate::new("how tall is mount everest")
                 .in_channel(Some(guild), channel())
                 .mentioning_bot(),
+            GRACE,
         )
-        .await;
-    standin
-        .assert_no_request_for(reply_to(fourth.message_id), GRACE)
         .await;
 
     // The same hint in one channel waits out the cooldown, whoever asks.
     let here = channel();
-    let first = standin
-        .message_create(
+    standin
+        .send_and_await_reply(
             MessageCreate::new("pizza toppings")
                 .in_channel(Some(guild), here)
                 .mentioning_bot()
                 .author(stranger(&standin)),
+            WAIT,
         )
         .await;
     standin
-        .wait_for_request(reply_to(first.message_id), WAIT)
-        .await;
-    let again = standin
-        .message_create(
+        .send_and_assert_no_reply(
             MessageCreate::new("pizza toppings")
                 .in_channel(Some(guild), here)
                 .mentioning_bot()
                 .author(stranger(&standin)),
+            GRACE,
         )
-        .await;
-    standin
-        .assert_no_request_for(reply_to(again.message_id), GRACE)
         .await;
     standin.assert_all_valid();
 }
@@ -979,35 +935,28 @@ async fn suggestions_and_hints_are_throttled_like_answers() {
 async fn a_reply_to_the_bot_that_asks_nothing_gets_nothing() {
     let standin = StandIn::start().await;
     let _bot = start(&standin, false).await;
-    let answer = standin
-        .message_create(MessageCreate::new("what is an MLE").mentioning_bot())
-        .await;
     standin
-        .wait_for_request(reply_to(answer.message_id), WAIT)
+        .send_and_await_reply(MessageCreate::new("what is an MLE").mentioning_bot(), WAIT)
         .await;
     // The bot's own message id does not matter to the policy: a reply
     // mentions the bot without naming it in the text.
     let bots_message = MessageId::new(standin.new_id());
-    let thanks = standin
-        .message_create(
+    standin
+        .send_and_assert_no_reply(
             MessageCreate::new("thanks, that helps!")
                 .replying_to_bot(bots_message)
                 .author(stranger(&standin)),
+            GRACE,
         )
         .await;
-    standin
-        .assert_no_request_for(reply_to(thanks.message_id), GRACE)
-        .await;
     // A follow-up that asks something is answered.
-    let follow_up = standin
-        .message_create(
+    let (_, reply) = standin
+        .send_and_await_reply(
             MessageCreate::new("and how much do data scientists earn?")
                 .replying_to_bot(bots_message)
                 .author(stranger(&standin)),
+            WAIT,
         )
-        .await;
-    let reply = standin
-        .wait_for_request(reply_to(follow_up.message_id), WAIT)
         .await;
     assert!(text_of(&reply.body["embeds"][0]["description"]).contains("$90,000"));
     standin.assert_all_valid();

@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-fn faqbot(args: &[&str]) -> Output {
+pub(crate) fn faqbot(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_faqbot"))
         .args(args)
         .env_remove("FAQBOT_FAQ_DIR")
@@ -14,7 +14,7 @@ fn faqbot(args: &[&str]) -> Output {
         .expect("faqbot runs")
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
@@ -330,6 +330,12 @@ fn check_strict_refuses_colliding_phrasings_that_plain_check_warns_about() {
         ),
     );
     std::fs::write(dir.path().join("a.toml"), text).expect("write");
+    std::fs::write(
+        dir.path().join("roles.toml"),
+        "[[role]]\nid = \"data-scientist\"\nname = \"Data Scientist\"\n\
+         summary = \"s\"\nsets_apart = \"t\"\nsource = \"S\"\n",
+    )
+    .expect("write");
     let path = dir.path().to_str().expect("utf-8 path");
     let plain = faqbot(&["check", "--faq", path]);
     assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));

@@ -31,9 +31,8 @@ fn replies(standin: &StandIn, message: MessageId) -> usize {
 
 /// Asks by mention and waits for the one answer.
 async fn ask(standin: &StandIn, message: MessageCreate) -> MessageId {
-    let sent = standin.message_create(message.mentioning_bot()).await;
-    standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+    let (sent, _) = standin
+        .send_and_await_reply(message.mentioning_bot(), WAIT)
         .await;
     sent.message_id
 }
@@ -129,11 +128,8 @@ async fn a_failing_rest_call_is_survived_and_other_channels_keep_being_answered(
             .on("POST", &format!("/channels/{broken}/messages"))
             .times(1),
     );
-    let failed = standin
-        .message_create(MessageCreate::new("what is an MLE").mentioning_bot())
-        .await;
-    standin
-        .wait_for_request(reply_to(failed.message_id), WAIT)
+    let (failed, _) = standin
+        .send_and_await_reply(MessageCreate::new("what is an MLE").mentioning_bot(), WAIT)
         .await;
     ask(
         &standin,

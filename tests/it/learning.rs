@@ -15,8 +15,8 @@ use faqbot::store::{GuildSettings, Store};
 use serenity::all::ChannelId;
 
 use crate::bot::{any_message, config_for, interact, reply_to, start_state, Bot, GRACE, WAIT};
-use crate::faq_dir;
 use crate::standin::{InteractionCreate, MessageCreate, StandIn};
+use crate::{faq_copy, faq_dir};
 
 /// The Manage Server permission bit, which the admin commands need.
 const MANAGE_GUILD: u64 = 1 << 5;
@@ -35,6 +35,12 @@ pub(crate) async fn start_stored(
     start_state(standin, config, state).await
 }
 
+/// [`start_stored`], answering unprompted in the guild's `#general`.
+async fn start_listening_stored(standin: &StandIn, store: &Store) -> Bot {
+    let channel = standin.guild().channel_id.to_string();
+    start_stored(standin, store, vec![("FAQBOT_CHANNELS", channel)]).await
+}
+
 /// Waits until the bot has handed `n` questions to the store.
 async fn recorded(bot: &Bot, n: u64) {
     let mut r = bot.state.recorded();
@@ -48,28 +54,27 @@ async fn recorded(bot: &Bot, n: u64) {
 async fn what_the_bot_could_not_answer_is_kept_for_review_and_chatter_is_not() {
     let standin = StandIn::start().await;
     let db = sqlite().await;
-    let channel = standin.guild().channel_id.to_string();
-    let bot = start_stored(&standin, &db.store, vec![("FAQBOT_CHANNELS", channel)]).await;
+    let bot = start_listening_stored(&standin, &db.store).await;
     // Chatter in a listening channel: not a question, nothing kept.
     standin
         .message_create(MessageCreate::new("lol that meeting went long"))
         .await;
-    let answered = standin
-        .message_create(MessageCreate::new("how much does an ML engineer earn?"))
-        .await;
-    let reply = standin
-        .wait_for_request(reply_to(answered.message_id), WAIT)
+    let (answered, reply) = standin
+        .send_and_await_reply(
+            MessageCreate::new("how much does an ML engineer earn?"),
+            WAIT,
+        )
         .await;
     // With the settings read from the store on the way.
     eprintln!(
         "event to reply, SQLite store: {:?}",
         reply.at - answered.dispatch.at
     );
-    let missed = standin
-        .message_create(MessageCreate::new("is a bootcamp in Lisbon worth it?").mentioning_bot())
-        .await;
     standin
-        .wait_for_request(reply_to(missed.message_id), WAIT)
+        .send_and_await_reply(
+            MessageCreate::new("is a bootcamp in Lisbon worth it?").mentioning_bot(),
+            WAIT,
+        )
         .await;
     recorded(&bot, 2).await;
     let stats = db.store.stats(None, 1, faqbot::store::now()).await.unwrap();
@@ -87,13 +92,12 @@ async fn what_the_bot_could_not_answer_is_kept_for_review_and_chatter_is_not() {
 async fn a_store_that_fails_while_the_bot_runs_does_not_stop_answers() {
     let standin = StandIn::start().await;
     let db = sqlite().await;
-    let channel = standin.guild().channel_id.to_string();
-    let bot = start_stored(&standin, &db.store, vec![("FAQBOT_CHANNELS", channel)]).await;
-    let first = standin
-        .message_create(MessageCreate::new("how much does an ML engineer earn?"))
-        .await;
+    let bot = start_listening_stored(&standin, &db.store).await;
     standin
-        .wait_for_request(reply_to(first.message_id), WAIT)
+        .send_and_await_reply(
+            MessageCreate::new("how much does an ML engineer earn?"),
+            WAIT,
+        )
         .await;
     recorded(&bot, 1).await;
     assert_eq!(*bot.state.store_errors().borrow(), 0);
@@ -103,9 +107,8 @@ async fn a_store_that_fails_while_the_bot_runs_does_not_stop_answers() {
         "what tools do data scientists use?",
         "what degree do ML engineers usually have?",
     ] {
-        let sent = standin.message_create(MessageCreate::new(q)).await;
         standin
-            .wait_for_request(reply_to(sent.message_id), WAIT)
+            .send_and_await_reply(MessageCreate::new(q), WAIT)
             .await;
     }
     let mut errors = bot.state.store_errors();
@@ -140,10 +143,8 @@ async fn a_setting_changed_by_slash_command_applies_to_the_next_message_and_surv
         // No FAQBOT_CHANNELS: by default it answers nowhere unprompted.
         let _bot = start_stored(&standin, &db.store, vec![]).await;
         let general = standin.guild().channel_id;
-        let before = standin.message_create(MessageCreate::new(question)).await;
-        standin.barrier().await;
         standin
-            .assert_no_request_for(reply_to(before.message_id), GRACE)
+            .send_and_assert_no_reply(MessageCreate::new(question), GRACE)
             .await;
         let r = interact(
             &standin,
@@ -161,28 +162,25 @@ async fn a_setting_changed_by_slash_command_applies_to_the_next_message_and_surv
             text.contains(&format!("- channels: <#{general}>\n")),
             "{text}"
         );
-        let after = standin.message_create(MessageCreate::new(question)).await;
         standin
-            .wait_for_request(reply_to(after.message_id), WAIT)
+            .send_and_await_reply(MessageCreate::new(question), WAIT)
             .await;
         standin.assert_all_valid();
     }
     // A new process on the same store: the setting is still in force.
     let standin = StandIn::start().await;
     let _bot = start_stored(&standin, &db.store, vec![]).await;
-    let sent = standin.message_create(MessageCreate::new(question)).await;
     standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .send_and_await_reply(MessageCreate::new(question), WAIT)
         .await;
     // Unprompted answering off: the channel stays listed, and silent.
     let r = interact(&standin, settings_as_admin().option("unprompted", false)).await;
     assert!(content(&r).contains("unprompted answers off"), "{}", r.body);
-    let sent = standin
-        .message_create(MessageCreate::new("how much does an ML engineer earn?"))
-        .await;
-    standin.barrier().await;
     standin
-        .assert_no_request_for(reply_to(sent.message_id), GRACE)
+        .send_and_assert_no_reply(
+            MessageCreate::new("how much does an ML engineer earn?"),
+            GRACE,
+        )
         .await;
 }
 
@@ -453,9 +451,8 @@ async fn answers_carry_votes_for_the_asker_only_and_a_down_vote_offers_the_next_
     let channel = standin.guild().channel_id.to_string();
     let question = "how much does an ML engineer earn?";
     let bot = start_stored(&standin, &db.store, vec![("FAQBOT_CHANNELS", channel)]).await;
-    let sent = standin.message_create(MessageCreate::new(question)).await;
-    let reply = standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+    let (_, reply) = standin
+        .send_and_await_reply(MessageCreate::new(question), WAIT)
         .await;
     let ids = button_ids(&reply.body);
     let asker = standin.human().id;
@@ -550,22 +547,20 @@ async fn answers_carry_votes_for_the_asker_only_and_a_down_vote_offers_the_next_
 async fn faq_stats_shows_this_servers_week_and_month_privately() {
     let standin = StandIn::start().await;
     let db = sqlite().await;
-    let channel = standin.guild().channel_id.to_string();
-    let bot = start_stored(&standin, &db.store, vec![("FAQBOT_CHANNELS", channel)]).await;
+    let bot = start_listening_stored(&standin, &db.store).await;
     for q in [
         "how much does an ML engineer earn?",
         "what tools do data scientists use?",
     ] {
-        let sent = standin.message_create(MessageCreate::new(q)).await;
         standin
-            .wait_for_request(reply_to(sent.message_id), WAIT)
+            .send_and_await_reply(MessageCreate::new(q), WAIT)
             .await;
     }
-    let sent = standin
-        .message_create(MessageCreate::new("is a bootcamp in Lisbon worth it?").mentioning_bot())
-        .await;
     standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .send_and_await_reply(
+            MessageCreate::new("is a bootcamp in Lisbon worth it?").mentioning_bot(),
+            WAIT,
+        )
         .await;
     recorded(&bot, 3).await;
     let r = interact(&standin, InteractionCreate::command("faq-stats")).await;
@@ -777,16 +772,6 @@ async fn metrics_count_what_the_stand_in_saw() {
     );
 }
 
-/// A copy of the shipped FAQ folder, to write into.
-fn faq_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for f in std::fs::read_dir(faq_dir()).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, dir.path().join(f.file_name().unwrap())).unwrap();
-    }
-    dir
-}
-
 /// A question the shipped FAQ does not answer, that the entry
 /// `what-is-ml-engineer` answers once it is one of its alternates (checked
 /// by the test that uses it, against the matcher of the day).
@@ -807,11 +792,8 @@ async fn the_loop_an_accepted_miss_lands_in_its_toml_file_and_the_same_question_
     // Asked twice, in two spellings: not answered, kept, grouped as one.
     // (The second "Did you mean" is held back: the same reply once a minute
     // in a channel. It is kept all the same.)
-    let sent = standin
-        .message_create(MessageCreate::new(MISSED).mentioning_bot())
-        .await;
-    let reply = standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+    let (_, reply) = standin
+        .send_and_await_reply(MessageCreate::new(MISSED).mentioning_bot(), WAIT)
         .await;
     assert!(
         reply.body["embeds"].as_array().is_none_or(Vec::is_empty),
@@ -886,11 +868,8 @@ async fn the_loop_an_accepted_miss_lands_in_its_toml_file_and_the_same_question_
     );
 
     // The next identical question is answered with that entry.
-    let sent = standin
-        .message_create(MessageCreate::new(MISSED).mentioning_bot())
-        .await;
-    let reply = standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+    let (_, reply) = standin
+        .send_and_await_reply(MessageCreate::new(MISSED).mentioning_bot(), WAIT)
         .await;
     assert_eq!(
         reply.body["embeds"][0]["title"], "What is a machine learning engineer?",
@@ -916,11 +895,8 @@ async fn the_review_refuses_members_and_an_embedded_faq_has_no_folder_to_write()
     )
     .with_store(db.store.clone());
     let bot = start_state(&standin, config, state).await;
-    let sent = standin
-        .message_create(MessageCreate::new(MISSED).mentioning_bot())
-        .await;
     standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .send_and_await_reply(MessageCreate::new(MISSED).mentioning_bot(), WAIT)
         .await;
     recorded(&bot, 1).await;
     let r = interact(&standin, InteractionCreate::command("faq-review")).await;

@@ -13,6 +13,7 @@ mod matching;
 mod msrv;
 mod props;
 mod quality;
+mod roles;
 mod scopes;
 mod standin;
 mod standin_selftest;
@@ -28,6 +29,26 @@ use faqbot::matcher::Matcher;
 /// The project's FAQ folder.
 fn faq_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("faq")
+}
+
+/// A copy of the shipped FAQ in a temporary folder, each file's text
+/// passed through `edit(file name, text)`: what a maintainer's edit of
+/// `faq/` would be.
+fn copy_faq(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for file in std::fs::read_dir(faq_dir()).expect("faq/") {
+        let path = file.expect("a FAQ file").path();
+        let name = path.file_name().expect("a file name");
+        let text = std::fs::read_to_string(&path).expect("FAQ text");
+        let text = edit(&name.to_string_lossy(), text);
+        std::fs::write(dir.path().join(name), text).expect("write a FAQ file");
+    }
+    dir
+}
+
+/// A copy of the shipped FAQ in a temporary folder, to write into.
+fn faq_copy() -> tempfile::TempDir {
+    copy_faq(|_, text| text)
 }
 
 /// How many times [`shipped`] loaded and indexed the FAQ.

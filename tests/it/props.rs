@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use faqbot::compare::profile;
-use faqbot::kb::{load_files, KnowledgeBase, Role};
+use faqbot::kb::{load_files, KnowledgeBase};
 use faqbot::matcher::{Hit, Matcher, Verdict, MAX_CHARS};
 use faqbot::render::discord::{self as view, limits, Embed, Reply, Row};
 use proptest::prelude::*;
@@ -284,7 +284,8 @@ fn toml_string(s: &str) -> String {
 #[derive(Debug, Clone)]
 struct GenEntry {
     id: String,
-    role: &'static str,
+    /// A role, by its place (modulo the roles there are); `None`: both.
+    role: Option<usize>,
     source: usize,
     question: String,
     alternates: Vec<String>,
@@ -295,14 +296,19 @@ struct GenEntry {
 struct GenAspect {
     id: String,
     name: String,
-    data_scientist: String,
-    ml_engineer: String,
+    /// One side per role (as many as roles can be generated).
+    sides: Vec<String>,
     source: usize,
 }
 
+/// At most this many generated roles.
+const GEN_ROLES: usize = 4;
+
 #[derive(Debug, Clone)]
 struct GenProfile {
+    id: String,
     name: String,
+    colour: Option<u32>,
     summary: String,
     sets_apart: String,
     source: usize,
@@ -315,13 +321,13 @@ struct GenFaq {
     sources: Vec<String>,
     entries: Vec<GenEntry>,
     aspects: Vec<GenAspect>,
-    profiles: [Option<GenProfile>; 2],
+    roles: Vec<GenProfile>,
 }
 
 fn gen_entry() -> impl Strategy<Value = GenEntry> {
     (
         kebab(60),
-        select(&["data-scientist", "ml-engineer", "both"][..]),
+        prop::option::of(0..GEN_ROLES),
         0..3_usize,
         prop_oneof![domain_text(), field_text(300)],
         prop::collection::vec(prop_oneof![domain_text(), field_text(300)], 0..4),
@@ -343,32 +349,36 @@ fn gen_aspect() -> impl Strategy<Value = GenAspect> {
     (
         kebab(60),
         field_text(120),
-        field_text(1100),
-        field_text(1100),
+        prop::collection::vec(field_text(1100), GEN_ROLES),
         0..3_usize,
     )
-        .prop_map(|(id, name, ds, mle, source)| GenAspect {
+        .prop_map(|(id, name, sides, source)| GenAspect {
             id,
             name: valid(&name, 100),
-            data_scientist: valid(&ds, 1024),
-            ml_engineer: valid(&mle, 1024),
+            sides: sides.iter().map(|s| valid(s, 1024)).collect(),
             source,
         })
 }
 
 fn gen_profile() -> impl Strategy<Value = GenProfile> {
     (
+        kebab(60),
         field_text(120),
+        prop::option::of(0..=0x00ff_ffff_u32),
         field_text(1100),
         field_text(1100),
         0..3_usize,
     )
-        .prop_map(|(name, summary, sets_apart, source)| GenProfile {
-            name: valid(&name, 100),
-            summary: valid(&summary, 1024),
-            sets_apart: valid(&sets_apart, 1024),
-            source,
-        })
+        .prop_map(
+            |(id, name, colour, summary, sets_apart, source)| GenProfile {
+                id,
+                name: valid(&name, 100),
+                colour,
+                summary: valid(&summary, 1024),
+                sets_apart: valid(&sets_apart, 1024),
+                source,
+            },
+        )
 }
 
 fn gen_faq() -> impl Strategy<Value = GenFaq> {
@@ -377,10 +387,9 @@ fn gen_faq() -> impl Strategy<Value = GenFaq> {
         prop::collection::vec(field_text(3000), 1..=3),
         prop::collection::vec(gen_entry(), 1..40),
         prop::collection::vec(gen_aspect(), 0..30),
-        prop::option::of(gen_profile()),
-        prop::option::of(gen_profile()),
+        prop::collection::vec(gen_profile(), 0..=GEN_ROLES),
     )
-        .prop_map(|(sources, entries, aspects, ds, mle)| GenFaq {
+        .prop_map(|(sources, entries, aspects, roles)| GenFaq {
             // A number first keeps titles distinct after trimming.
             sources: sources
                 .iter()
@@ -389,7 +398,7 @@ fn gen_faq() -> impl Strategy<Value = GenFaq> {
                 .collect(),
             entries,
             aspects,
-            profiles: [ds, mle],
+            roles,
         })
 }
 
@@ -411,43 +420,64 @@ impl GenFaq {
     /// sources first whatever the file order).
     fn files(&self) -> Vec<(PathBuf, String)> {
         let source = |i: usize| toml_string(&self.sources[i % self.sources.len()]);
+        // Suffixed like every id, so never `both` nor an aspect's key.
+        let role_ids: Vec<String> = self
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Self::id(&r.id, i))
+            .collect();
         let mut faq = String::new();
         for (i, e) in self.entries.iter().enumerate() {
             let alternates: Vec<String> = e.alternates.iter().map(|a| toml_string(a)).collect();
+            let role = match e.role {
+                Some(r) if !role_ids.is_empty() => role_ids[r % role_ids.len()].as_str(),
+                _ => "both",
+            };
             let _ = write!(
                 faq,
                 "[[entry]]\nid = {}\nrole = {}\nsource = {}\nquestion = {}\nalternates = [{}]\nanswer = {}\n\n",
                 toml_string(&Self::id(&e.id, i)),
-                toml_string(e.role),
+                toml_string(role),
                 source(e.source),
                 toml_string(&e.question),
                 alternates.join(", "),
                 toml_string(&e.answer),
             );
         }
-        for (i, a) in self.aspects.iter().enumerate() {
+        // An aspect compares roles: without roles, there are none.
+        let aspects = if role_ids.is_empty() {
+            &[][..]
+        } else {
+            &self.aspects[..]
+        };
+        for (i, a) in aspects.iter().enumerate() {
             let _ = write!(
                 faq,
-                "[[aspect]]\nid = {}\nname = {}\ndata_scientist = {}\nml_engineer = {}\nsource = {}\n\n",
+                "[[aspect]]\nid = {}\nname = {}\nsource = {}\n",
                 toml_string(&Self::id(&a.id, i)),
                 toml_string(&a.name),
-                toml_string(&a.data_scientist),
-                toml_string(&a.ml_engineer),
                 source(a.source),
             );
-        }
-        for (role, p) in Role::ALL.iter().zip(&self.profiles) {
-            if let Some(p) = p {
-                let _ = write!(
-                    faq,
-                    "[[role]]\nid = {}\nname = {}\nsummary = {}\nsets_apart = {}\nsource = {}\n\n",
-                    toml_string(role.id()),
-                    toml_string(&p.name),
-                    toml_string(&p.summary),
-                    toml_string(&p.sets_apart),
-                    source(p.source),
-                );
+            for (id, side) in role_ids.iter().zip(&a.sides) {
+                let _ = writeln!(faq, "{} = {}", id.replace('-', "_"), toml_string(side));
             }
+            faq.push('\n');
+        }
+        for (id, p) in role_ids.iter().zip(&self.roles) {
+            let colour = p
+                .colour
+                .map(|c| format!("colour = \"#{c:06x}\"\n"))
+                .unwrap_or_default();
+            let _ = write!(
+                faq,
+                "[[role]]\nid = {}\nname = {}\n{colour}summary = {}\nsets_apart = {}\nsource = {}\n\n",
+                toml_string(id),
+                toml_string(&p.name),
+                toml_string(&p.summary),
+                toml_string(&p.sets_apart),
+                source(p.source),
+            );
         }
         let mut sources = String::new();
         for s in &self.sources {
@@ -593,14 +623,14 @@ fn every_reply(kb: &KnowledgeBase, hits: &[Hit], asker: u64, score: f32) -> Vec<
         ),
         ("no_match".to_owned(), view::no_match(kb, hits, asker)),
         ("no_match (none)".to_owned(), view::no_match(kb, &[], asker)),
-        ("overview".to_owned(), view::overview(kb.aspects())),
+        ("overview".to_owned(), view::overview(kb, kb.aspects())),
         (
             "help".to_owned(),
-            view::help(kb.entries().len(), true, &faqbot::discord::command_help()),
+            view::help(kb, true, &faqbot::discord::command_help()),
         ),
         (
             "help".to_owned(),
-            view::help(usize::MAX, false, &faqbot::discord::command_help()),
+            view::help(kb, false, &faqbot::discord::command_help()),
         ),
         ("hint".to_owned(), view::hint()),
         ("none_of_these".to_owned(), view::none_of_these()),
@@ -608,23 +638,23 @@ fn every_reply(kb: &KnowledgeBase, hits: &[Hit], asker: u64, score: f32) -> Vec<
         ("gone".to_owned(), view::gone()),
     ];
     for e in kb.entries() {
-        out.push((format!("answer {}", e.id), view::answer(e, score)));
+        out.push((format!("answer {}", e.id), view::answer(kb, e, score)));
         out.push((
             format!("private_answer {}", e.id),
-            view::private_answer(e, score),
+            view::private_answer(kb, e, score),
         ));
         out.push((
             format!("faq_entry {}", e.id),
-            view::faq_entry(e, usize::MAX),
+            view::faq_entry(kb, e, usize::MAX),
         ));
     }
     for a in kb.aspects() {
-        out.push((format!("aspect {}", a.id), view::aspect(a)));
+        out.push((format!("aspect {}", a.id), view::aspect(kb, a)));
     }
-    for role in Role::ALL {
+    for r in kb.roles() {
         out.push((
-            format!("role_profile {role}"),
-            view::role_profile(&profile(kb, role)),
+            format!("role_profile {}", r.id),
+            view::role_profile(&profile(kb, r.role)),
         ));
     }
     // Every page, and one past the end (shown as the last).
@@ -726,6 +756,8 @@ const TOML_PIECES: &[&str] = &[
     "summary = \"s\"\n",
     "sets_apart = \"t\"\n",
     "colour = \"red\"\n",
+    "colour = \"#3498db\"\n",
+    "id = \"both\"\n",
     "= ",
     "\"",
     "\\uD800",

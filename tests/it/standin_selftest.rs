@@ -28,7 +28,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::standin::{
-    Fault, GatewayRecord, InteractionCreate, MessageCreate, Options, Recorded, StandIn,
+    reply_to, Fault, GatewayRecord, InteractionCreate, MessageCreate, Options, Recorded, StandIn,
 };
 
 /// Generous bound for anything the client should do promptly; typical figures
@@ -186,16 +186,6 @@ fn is_guild_commands(standin: &StandIn) -> impl Fn(&Recorded) -> bool {
     move |r| r.method == "PUT" && r.path == path
 }
 
-/// A `POST /channels/{id}/messages` replying to `message`.
-fn reply_to(message: serenity::all::MessageId) -> impl Fn(&Recorded) -> bool {
-    let id = message.to_string();
-    move |r| {
-        r.method == "POST"
-            && r.path.ends_with("/messages")
-            && r.body["message_reference"]["message_id"] == Value::String(id.clone())
-    }
-}
-
 fn callback_of(path: String) -> impl Fn(&Recorded) -> bool {
     move |r| r.method == "POST" && r.path == path
 }
@@ -233,9 +223,8 @@ async fn guild_ping_gets_a_pong_reply_with_reference_and_allowed_mentions() {
     let standin = StandIn::start().await;
     let _bot = start_ready_bot(&standin).await;
 
-    let sent = standin.message_create(MessageCreate::new("ping")).await;
-    let reply = standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+    let (sent, reply) = standin
+        .send_and_await_reply(MessageCreate::new("ping"), WAIT)
         .await;
     eprintln!(
         "MESSAGE_CREATE dispatch to recorded reply: {:?}",
@@ -420,9 +409,8 @@ async fn op7_reconnect_resumes_and_replays_what_was_missed() {
         .wait_for_request(reply_to(missed.message_id), WAIT)
         .await;
 
-    let after = standin.message_create(MessageCreate::new("ping")).await;
-    let reply = standin
-        .wait_for_request(reply_to(after.message_id), WAIT)
+    let (after, reply) = standin
+        .send_and_await_reply(MessageCreate::new("ping"), WAIT)
         .await;
     eprintln!(
         "after RESUME, dispatch to recorded reply: {:?}",
@@ -446,9 +434,8 @@ async fn a_dropped_socket_resumes_and_close_4004_stops_the_client() {
     standin
         .wait_for_gateway(|g| matches!(g, GatewayRecord::Resumed { .. }), WAIT)
         .await;
-    let sent = standin.message_create(MessageCreate::new("ping")).await;
     standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .send_and_await_reply(MessageCreate::new("ping"), WAIT)
         .await;
 
     standin.close_connection(0, 4004);
@@ -464,9 +451,8 @@ async fn injected_rest_faults_fail_or_slow_the_matching_requests() {
     let _bot = start_ready_bot(&standin).await;
 
     standin.inject(Fault::status(500).on("POST", "/messages").times(1));
-    let failed = standin.message_create(MessageCreate::new("ping")).await;
     standin
-        .wait_for_request(reply_to(failed.message_id), WAIT)
+        .send_and_await_reply(MessageCreate::new("ping"), WAIT)
         .await;
 
     standin.inject(
@@ -474,9 +460,8 @@ async fn injected_rest_faults_fail_or_slow_the_matching_requests() {
             .on("POST", "/messages")
             .times(1),
     );
-    let slow = standin.message_create(MessageCreate::new("ping")).await;
     standin
-        .wait_for_request(reply_to(slow.message_id), WAIT)
+        .send_and_await_reply(MessageCreate::new("ping"), WAIT)
         .await;
     standin.clear_faults();
     standin.assert_all_valid();
@@ -581,9 +566,8 @@ async fn op9_makes_the_client_identify_again() {
         .wait_for_gateway(second_identify, Duration::from_secs(10))
         .await;
     eprintln!("op 9 to new IDENTIFY: {:?}", started.elapsed());
-    let sent = standin.message_create(MessageCreate::new("ping")).await;
     standin
-        .wait_for_request(reply_to(sent.message_id), WAIT)
+        .send_and_await_reply(MessageCreate::new("ping"), WAIT)
         .await;
     standin.assert_all_valid();
 }

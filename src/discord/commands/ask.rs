@@ -20,9 +20,10 @@ impl SlashCommand for Ask {
         "ask"
     }
 
-    fn define(&self, command: CreateCommand, _: &crate::kb::KnowledgeBase) -> CreateCommand {
+    fn define(&self, command: CreateCommand, kb: &crate::kb::KnowledgeBase) -> CreateCommand {
+        let about = format!("Ask the {} FAQ", kb.role_names().join(" / "));
         command
-            .description("Ask the Data Scientist / ML Engineer FAQ")
+            .description(view::fit(&about, limits::COMMAND_DESCRIPTION))
             .add_option(
                 CreateCommandOption::new(
                     CommandOptionType::String,
@@ -52,7 +53,7 @@ impl SlashCommand for Ask {
             .strip_prefix(CHOICE_PREFIX)
             .and_then(|id| kb.entry(id))
         {
-            return Ok(view::private_answer(entry, 1.0));
+            return Ok(view::private_answer(kb, entry, 1.0));
         }
         let asker = call.cmd.user.id.get();
         let started = std::time::Instant::now();
@@ -77,7 +78,7 @@ impl SlashCommand for Ask {
         );
         Ok(match verdict {
             Verdict::Answer { hit, .. } => {
-                view::private_answer(&kb.entries()[hit.entry], hit.score)
+                view::private_answer(kb, &kb.entries()[hit.entry], hit.score)
             }
             Verdict::Suggest(hits) => view::no_match(kb, &hits, asker),
             Verdict::Silent => view::no_match(kb, &[], asker),

@@ -29,7 +29,10 @@ impl SlashCommand for Compare {
                 aspect.add_string_choice(view::fit(&a.name, limits::CHOICE_NAME), a.id.clone());
         }
         command
-            .description("Data Scientist vs Machine Learning Engineer, side by side")
+            .description(view::fit(
+                &format!("{}, side by side", view::versus(kb)),
+                limits::COMMAND_DESCRIPTION,
+            ))
             .add_option(aspect)
     }
 
@@ -37,7 +40,7 @@ impl SlashCommand for Compare {
         Some(CommandHelp {
             name: self.name(),
             options: format!("`{ASPECT}`"),
-            what: "the two roles side by side (salary, skills, tools…).",
+            what: "the roles side by side (salary, skills, tools…).",
         })
     }
 
@@ -45,10 +48,10 @@ impl SlashCommand for Compare {
         let faq = call.state.faq();
         let kb = &faq.kb;
         let Some(key) = call.string(ASPECT) else {
-            return Ok(view::overview(kb.aspects()));
+            return Ok(view::overview(kb, kb.aspects()));
         };
         // The choices were registered from an older FAQ, or typed by hand.
-        kb.aspect(key).map(view::aspect).ok_or_else(|| {
+        kb.aspect(key).map(|a| view::aspect(kb, a)).ok_or_else(|| {
             CommandError::User(format!(
                 "I don't know that aspect. Try one of: {}.",
                 kb.aspects()

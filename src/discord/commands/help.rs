@@ -27,7 +27,10 @@ impl SlashCommand for Help {
                 call.cmd.channel_id.get(),
             )
             .await;
-        let entries = call.state.faq().kb.entries().len();
-        Ok(view::help(entries, listening, &super::help_lines()))
+        Ok(view::help(
+            &call.state.faq().kb,
+            listening,
+            &super::help_lines(),
+        ))
     }
 }

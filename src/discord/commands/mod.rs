@@ -162,7 +162,8 @@ mod tests {
         let help: Vec<&str> = help_lines().iter().map(|h| h.name).collect();
         // Everyone's commands; /faq-reload is for admins and stays out.
         assert_eq!(help, ["ask", "compare", "role", "faq"]);
-        let text = view::help(37, false, &help_lines()).embeds[0]
+        let kb = crate::kb::embedded().expect("the embedded FAQ loads");
+        let text = view::help(&kb, false, &help_lines()).embeds[0]
             .description
             .clone();
         assert!(text.contains("**/ask** `question`: ask;"), "{text}");

@@ -5,8 +5,8 @@ use serenity::async_trait;
 
 use super::{Call, CommandError, SlashCommand};
 use crate::compare::profile;
-use crate::kb::{KnowledgeBase, Role};
-use crate::render::discord::{self as view, CommandHelp, Reply};
+use crate::kb::KnowledgeBase;
+use crate::render::discord::{self as view, limits, CommandHelp, Reply};
 
 const ROLE: &str = "role";
 
@@ -18,11 +18,12 @@ impl SlashCommand for RoleCommand {
         "role"
     }
 
-    fn define(&self, command: CreateCommand, _: &KnowledgeBase) -> CreateCommand {
+    fn define(&self, command: CreateCommand, kb: &KnowledgeBase) -> CreateCommand {
         let mut role =
             CreateCommandOption::new(CommandOptionType::String, ROLE, "Which role").required(true);
-        for r in Role::ALL {
-            role = role.add_string_choice(r.title(), r.id());
+        // The loader allows no more roles than there are choices.
+        for r in kb.roles().iter().take(limits::CHOICES) {
+            role = role.add_string_choice(view::fit(&r.name, limits::CHOICE_NAME), r.id.clone());
         }
         command
             .description("The profile of one role")
@@ -38,9 +39,17 @@ impl SlashCommand for RoleCommand {
     }
 
     async fn run(&self, call: &Call<'_>) -> Result<Reply, CommandError> {
-        let role = Role::from_id(call.required(ROLE)?).ok_or_else(|| {
-            CommandError::User("Pick a role: Data Scientist or Machine Learning Engineer.".into())
+        let faq = call.state.faq();
+        let kb = &faq.kb;
+        // The choices were registered from an older FAQ, or typed by hand.
+        let role = kb.role_by_id(call.required(ROLE)?).ok_or_else(|| {
+            let names = kb.role_names();
+            let names = match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+                _ => names.join(""),
+            };
+            CommandError::User(format!("Pick a role: {names}."))
         })?;
-        Ok(view::role_profile(&profile(&call.state.faq().kb, role)))
+        Ok(view::role_profile(&profile(kb, role)))
     }
 }

@@ -13,6 +13,7 @@ pub const FIELDS: usize = 25;
 pub const FOOTER: usize = 2048;
 pub const EMBED_TOTAL: usize = 6000;
 pub const CHOICES: usize = 25;
+pub const COMMAND_DESCRIPTION: usize = 100;
 pub const CHOICE_NAME: usize = 100;
 pub const CHOICE_VALUE: usize = 100;
 pub const CUSTOM_ID: usize = 100;

@@ -33,7 +33,7 @@ mod tests {
     fn an_overview_without_aspects_has_no_empty_menu() {
         // Found by tests/it/props.rs: a FAQ without [[aspect]] tables made
         // `/compare` send a menu of no options, which Discord refuses.
-        let reply = overview(&[]);
+        let reply = overview(&two_roles(), &[]);
         assert!(reply.rows.is_empty(), "{:?}", reply.rows);
         assert!(reply.embeds[0].description.contains("no side-by-side"));
     }
@@ -98,12 +98,31 @@ mod tests {
         }
     }
 
+    /// A FAQ of one entry and two roles, for the builders that show roles.
+    fn two_roles() -> KnowledgeBase {
+        let role = |id: &str| {
+            format!(
+                "[[role]]\nid = \"{id}\"\nname = \"{id}\"\nsummary = \"s\"\nsets_apart = \"t\"\nsource = \"S\"\n"
+            )
+        };
+        let files = vec![(
+            PathBuf::from("faq/t.toml"),
+            format!(
+                "[[source]]\ntitle = \"S\"\n[[entry]]\nid = \"e\"\nrole = \"both\"\n\
+                 source = \"S\"\nquestion = \"Q?\"\nanswer = \"A.\"\n{}{}",
+                role("one"),
+                role("two")
+            ),
+        )];
+        crate::kb::load_files(std::path::Path::new("faq"), &files).expect("loads")
+    }
+
+    /// An aspect of [`two_roles`]: `side` for the first role.
     fn aspect(name: &str, side: &str) -> Aspect {
         Aspect {
             id: "a".into(),
             name: name.into(),
-            data_scientist: side.into(),
-            ml_engineer: "short".into(),
+            sides: vec![side.into(), "short".into()],
             source: "S".into(),
             location: location(),
         }
@@ -113,7 +132,7 @@ mod tests {
     fn an_answer_one_character_over_each_embed_limit_is_cut_at_a_word() {
         let title = text(limits::EMBED_TITLE + 1);
         let description = text(limits::EMBED_DESCRIPTION + 1);
-        let e = answer_embed(&entry(&title, &description, "S"), 1.0);
+        let e = answer_embed(&two_roles(), &entry(&title, &description, "S"), 1.0);
         assert_cut_at_a_word(&title, &e.title, limits::EMBED_TITLE, "title");
         assert_cut_at_a_word(
             &description,
@@ -121,7 +140,11 @@ mod tests {
             limits::EMBED_DESCRIPTION,
             "description",
         );
-        let fits = answer_embed(&entry(&text(limits::EMBED_TITLE), "a", "S"), 1.0);
+        let fits = answer_embed(
+            &two_roles(),
+            &entry(&text(limits::EMBED_TITLE), "a", "S"),
+            1.0,
+        );
         assert_eq!(
             fits.title,
             text(limits::EMBED_TITLE),
@@ -134,7 +157,7 @@ mod tests {
         let decoration = "Source:  · match 1.00".chars().count();
         let source = text(limits::FOOTER + 1 - decoration);
         let full = format!("Source: {source} · match 1.00");
-        let e = answer_embed(&entry("Q?", "A.", &source), 1.0);
+        let e = answer_embed(&two_roles(), &entry("Q?", "A.", &source), 1.0);
         let footer = e.footer.expect("a footer");
         // The footer ends "match 1.00", so the cut falls in the source.
         assert_cut_at_a_word(&full, &footer, limits::FOOTER, "footer");
@@ -143,7 +166,7 @@ mod tests {
     #[test]
     fn an_aspect_one_character_over_a_field_value_is_cut_at_a_word() {
         let side = text(limits::FIELD_VALUE + 1);
-        let reply = super::aspect(&aspect("Salary", &side));
+        let reply = super::aspect(&two_roles(), &aspect("Salary", &side));
         let field = &reply.embeds[0].fields[0];
         assert_cut_at_a_word(&side, &field.value, limits::FIELD_VALUE, "field value");
     }
@@ -151,7 +174,7 @@ mod tests {
     #[test]
     fn names_one_character_over_field_name_and_menu_label_are_cut_at_a_word() {
         let name = text(limits::FIELD_NAME + 1);
-        let reply = overview(&[aspect(&name, "x")]);
+        let reply = overview(&two_roles(), &[aspect(&name, "x")]);
         let embed = &reply.embeds[0];
         assert_cut_at_a_word(
             &name,
@@ -163,7 +186,7 @@ mod tests {
             panic!("a menu")
         };
         let label = text(limits::SELECT_LABEL + 1);
-        let reply = overview(&[aspect(&label, "x")]);
+        let reply = overview(&two_roles(), &[aspect(&label, "x")]);
         let Row::Select(menu2) = &reply.rows[0] else {
             panic!("a menu")
         };

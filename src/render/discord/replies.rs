@@ -5,18 +5,27 @@ use super::custom_id::{choice_value, CustomId};
 use super::limits::{self, fit};
 use super::view::{Button, ButtonStyle, Embed, Field, Reply, Row, Select, SelectOption};
 use crate::compare::Profile;
-use crate::kb::{Aspect, Audience, Entry, KnowledgeBase, Role};
+use crate::kb::{Aspect, Audience, Entry, KnowledgeBase};
 use crate::matcher::Hit;
 
 /// Entries a `/faq` page lists.
 pub const FAQ_PAGE: usize = 10;
-/// The embed colour of an entry's role.
-pub fn colour(audience: Audience) -> u32 {
+/// The bot's own embed colour: for what speaks of every role, and for a
+/// role whose `[[role]]` table gives no `colour`.
+pub const COLOUR: u32 = 0x009b_59b6;
+
+/// The embed colour of an entry's role, as `roles.toml` gives it.
+pub fn colour(kb: &KnowledgeBase, audience: Audience) -> u32 {
     match audience {
-        Audience::Only(Role::DataScientist) => 0x0034_98db,
-        Audience::Only(Role::MlEngineer) => 0x00e6_7e22,
-        Audience::Both => 0x009b_59b6,
+        Audience::Only(role) => kb.role(role).colour.unwrap_or(COLOUR),
+        Audience::Both => COLOUR,
     }
+}
+
+/// Every role by name, side by side: "Data Scientist vs Machine Learning
+/// Engineer".
+pub fn versus(kb: &KnowledgeBase) -> String {
+    kb.role_names().join(" vs ")
 }
 fn button(id: CustomId, label: &str, style: ButtonStyle) -> Button {
     Button {
@@ -35,11 +44,11 @@ fn option(label: &str, value: String, description: Option<&str>) -> SelectOption
 }
 
 /// An entry as an embed: question, answer, role colour, source and score.
-pub fn answer_embed(entry: &Entry, score: f32) -> Embed {
+pub fn answer_embed(kb: &KnowledgeBase, entry: &Entry, score: f32) -> Embed {
     Embed {
         title: entry.question.clone(),
         description: entry.answer.clone(),
-        colour: colour(entry.role),
+        colour: colour(kb, entry.role),
         fields: Vec::new(),
         footer: Some(format!("Source: {} · match {:.2}", entry.source, score)),
     }
@@ -47,15 +56,15 @@ pub fn answer_embed(entry: &Entry, score: f32) -> Embed {
 }
 
 /// The answer to a message in a channel or DM.
-pub fn answer(entry: &Entry, score: f32) -> Reply {
+pub fn answer(kb: &KnowledgeBase, entry: &Entry, score: f32) -> Reply {
     Reply {
-        embeds: vec![answer_embed(entry, score)],
+        embeds: vec![answer_embed(kb, entry, score)],
         ..Reply::default()
     }
 }
 
 /// A public answer with 👍 and 👎 for the person who asked.
-pub fn answer_with_feedback(entry: &Entry, score: f32, asker: u64) -> Reply {
+pub fn answer_with_feedback(kb: &KnowledgeBase, entry: &Entry, score: f32, asker: u64) -> Reply {
     let vote = |helpful: bool, label: &str| {
         button(
             CustomId::Vote {
@@ -69,7 +78,7 @@ pub fn answer_with_feedback(entry: &Entry, score: f32, asker: u64) -> Reply {
     };
     Reply {
         rows: vec![Row::Buttons(vec![vote(true, "👍"), vote(false, "👎")])],
-        ..answer(entry, score)
+        ..answer(kb, entry, score)
     }
 }
 
@@ -86,9 +95,9 @@ pub fn after_downvote(kb: &KnowledgeBase, hits: &[Hit], asker: u64) -> Reply {
 }
 
 /// The private answer to `/ask`, with a button to post it for everyone.
-pub fn private_answer(entry: &Entry, score: f32) -> Reply {
+pub fn private_answer(kb: &KnowledgeBase, entry: &Entry, score: f32) -> Reply {
     Reply {
-        embeds: vec![answer_embed(entry, score)],
+        embeds: vec![answer_embed(kb, entry, score)],
         rows: vec![Row::Buttons(vec![button(
             CustomId::Post {
                 entry: entry.id.clone(),
@@ -207,24 +216,21 @@ pub fn gone() -> Reply {
     }
 }
 
-/// One aspect, the two roles side by side.
-pub fn aspect(a: &Aspect) -> Reply {
+/// One aspect, the roles side by side.
+pub fn aspect(kb: &KnowledgeBase, a: &Aspect) -> Reply {
     let embed = Embed {
-        title: format!("Data Scientist vs Machine Learning Engineer: {}", a.name),
+        title: format!("{}: {}", versus(kb), a.name),
         description: String::new(),
-        colour: colour(Audience::Both),
-        fields: vec![
-            Field {
-                name: Role::DataScientist.title().into(),
-                value: a.data_scientist.clone(),
+        colour: COLOUR,
+        fields: kb
+            .roles()
+            .iter()
+            .map(|r| Field {
+                name: r.name.clone(),
+                value: a.side(r.role).to_owned(),
                 inline: true,
-            },
-            Field {
-                name: Role::MlEngineer.title().into(),
-                value: a.ml_engineer.clone(),
-                inline: true,
-            },
-        ],
+            })
+            .collect(),
         footer: Some(format!("Source: {}", a.source)),
     };
     Reply {
@@ -235,27 +241,34 @@ pub fn aspect(a: &Aspect) -> Reply {
 }
 
 /// Every aspect in brief, with a menu to open any of them in full.
-pub fn overview(aspects: &[Aspect]) -> Reply {
+pub fn overview(kb: &KnowledgeBase, aspects: &[Aspect]) -> Reply {
+    // Each side's share of a field, with room for the role's name and its
+    // markup; a brief is at most 240 characters whatever the share.
+    let share = limits::FIELD_VALUE / kb.roles().len().max(1);
     let fields = aspects
         .iter()
         .map(|a| Field {
             name: a.name.clone(),
-            value: format!(
-                "**Data Scientist:** {}\n**ML Engineer:** {}",
-                fit(&a.data_scientist, 240),
-                fit(&a.ml_engineer, 240)
-            ),
+            value: kb
+                .roles()
+                .iter()
+                .map(|r| {
+                    let budget = share.saturating_sub(r.name.chars().count() + 7).min(240);
+                    format!("**{}:** {}", r.name, fit(a.side(r.role), budget))
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
             inline: false,
         })
         .collect();
     let embed = Embed {
-        title: "Data Scientist vs Machine Learning Engineer".into(),
+        title: versus(kb),
         description: if aspects.is_empty() {
             "The FAQ has no side-by-side comparison yet.".into()
         } else {
             "Pick an aspect below to see it in full.".into()
         },
-        colour: colour(Audience::Both),
+        colour: COLOUR,
         fields,
         footer: None,
     };
@@ -284,15 +297,11 @@ pub fn overview(aspects: &[Aspect]) -> Reply {
 
 /// One role's profile and what sets it apart.
 pub fn role_profile(p: &Profile<'_>) -> Reply {
-    let mut description = String::new();
-    let mut footer = None;
-    if let Some(profile) = p.profile {
-        description = format!(
-            "{}\n\n**What sets it apart:** {}",
-            profile.summary, profile.sets_apart
-        );
-        footer = Some(format!("Source: {}", profile.source));
-    }
+    let description = format!(
+        "{}\n\n**What sets it apart:** {}",
+        p.role.summary, p.role.sets_apart
+    );
+    let footer = Some(format!("Source: {}", p.role.source));
     let fields = p
         .aspects
         .iter()
@@ -303,9 +312,9 @@ pub fn role_profile(p: &Profile<'_>) -> Reply {
         })
         .collect();
     let embed = Embed {
-        title: p.role.title().into(),
+        title: p.role.name.clone(),
         description,
-        colour: colour(Audience::Only(p.role)),
+        colour: p.role.colour.unwrap_or(COLOUR),
         fields,
         footer,
     };
@@ -334,9 +343,9 @@ pub fn faq_page(kb: &KnowledgeBase, page: usize) -> Reply {
         .collect::<Vec<_>>()
         .join("\n");
     let embed = Embed {
-        title: "FAQ: Data Scientist & Machine Learning Engineer".into(),
+        title: format!("FAQ: {}", kb.role_names().join(" & ")),
         description,
-        colour: colour(Audience::Both),
+        colour: COLOUR,
         fields: Vec::new(),
         footer: Some(format!(
             "Page {} of {pages} · {} entries",
@@ -349,7 +358,7 @@ pub fn faq_page(kb: &KnowledgeBase, page: usize) -> Reply {
         placeholder: "Open an entry".into(),
         options: on_page
             .iter()
-            .map(|e| option(&e.question, e.id.clone(), Some(e.role.id())))
+            .map(|e| option(&e.question, e.id.clone(), Some(kb.audience_id(e.role))))
             .collect(),
     })];
     let mut nav = Vec::new();
@@ -379,9 +388,9 @@ pub fn faq_page(kb: &KnowledgeBase, page: usize) -> Reply {
 }
 
 /// An entry opened from `/faq`, with a way back to its page.
-pub fn faq_entry(entry: &Entry, page: usize) -> Reply {
+pub fn faq_entry(kb: &KnowledgeBase, entry: &Entry, page: usize) -> Reply {
     Reply {
-        embeds: vec![answer_embed(entry, 1.0)],
+        embeds: vec![answer_embed(kb, entry, 1.0)],
         rows: vec![Row::Buttons(vec![button(
             CustomId::Page(page),
             "◀ Back to the list",

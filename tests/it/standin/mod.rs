@@ -200,6 +200,16 @@ pub struct SentMessage {
     pub dispatch: Dispatched,
 }
 
+/// A `POST /channels/{id}/messages` replying to `message`.
+pub fn reply_to(message: MessageId) -> impl Fn(&Recorded) -> bool {
+    let id = message.to_string();
+    move |r| {
+        r.method == "POST"
+            && r.path.ends_with("/messages")
+            && r.body["message_reference"]["message_id"] == *id.as_str()
+    }
+}
+
 impl SentMessage {
     /// `POST /channels/{channel}/messages` path of a reply in the same channel.
     pub fn reply_path(&self) -> String {
@@ -742,6 +752,33 @@ impl StandIn {
             state.requests.iter().find(|r| pred(r)).cloned()
         })
         .await
+    }
+
+    /// Sends `message` and waits for the bot's reply to it: the step most
+    /// end-to-end tests are made of.
+    pub async fn send_and_await_reply(
+        &self,
+        message: MessageCreate,
+        timeout: Duration,
+    ) -> (SentMessage, Recorded) {
+        let sent = self.message_create(message).await;
+        let reply = self
+            .wait_for_request(reply_to(sent.message_id), timeout)
+            .await;
+        (sent, reply)
+    }
+
+    /// Sends `message` and asserts that no reply to it is sent within
+    /// `grace` of everything before it having landed.
+    pub async fn send_and_assert_no_reply(
+        &self,
+        message: MessageCreate,
+        grace: Duration,
+    ) -> SentMessage {
+        let sent = self.message_create(message).await;
+        self.assert_no_request_for(reply_to(sent.message_id), grace)
+            .await;
+        sent
     }
 
     /// Waits for the first gateway record matching `pred`.
