@@ -75,6 +75,28 @@ impl Vectors {
         }
     }
 
+    /// No vectors, of `dim` floats each.
+    pub fn empty(dim: usize) -> Vectors {
+        Vectors {
+            dim,
+            data: Vec::new(),
+        }
+    }
+
+    /// Each vector's first `dims` floats (all of them when it has fewer).
+    pub fn prefix(&self, dims: usize) -> Vectors {
+        let dims = dims.min(self.dim);
+        Vectors {
+            dim: dims,
+            data: self
+                .data
+                .chunks_exact(self.dim.max(1))
+                .flat_map(|row| &row[..dims])
+                .copied()
+                .collect(),
+        }
+    }
+
     /// Cosine similarity of `query` (unit length) with vector `i`.
     pub fn similarity(&self, i: usize, query: &[f32]) -> f32 {
         let row = &self.data[i * self.dim..(i + 1) * self.dim];
