@@ -38,7 +38,7 @@ pub use analyze::Scope;
 use analyze::{Analysis, Lexicon, Token};
 pub use decide::{Decision, Signals};
 use fuzzy::Speller;
-use semantic::Vectors;
+use semantic::{Topics, Vectors};
 
 /// Only this many characters of a question are read (see [`text`]).
 pub use text::MAX_CHARS;
@@ -171,7 +171,7 @@ struct SemanticIndex {
     /// One vector per phrasing, in `phrasings` order: as written, and with
     /// the role names left out (the topic alone).
     phrasings: Vectors,
-    phrasing_topics: Vectors,
+    phrasing_topics: Topics,
     /// One vector per entry: the mean of its phrasings'.
     centroids: Vectors,
     /// The centroids' first [`COARSE_DIMS`] dimensions, for the coarse pass
@@ -180,7 +180,7 @@ struct SemanticIndex {
     /// One vector per answer sentence (as written, and its topic), and
     /// each entry's range of them.
     answers: Vectors,
-    answer_topics: Vectors,
+    answer_topics: Topics,
     entry_answers: Vec<Range<u32>>,
 }
 
@@ -196,8 +196,9 @@ impl SemanticIndex {
         let read = |t: &str, drop_roles: bool| {
             lexicon.canonical(&sure_tokens(text::tokenize_all(t)), drop_roles)
         };
-        let phrasings = Vectors::encode(choices.iter().map(|(_, t)| read(t, false)));
-        let phrasing_topics = Vectors::encode(choices.iter().map(|(_, t)| read(t, true)));
+        let texts: Vec<String> = choices.iter().map(|(_, t)| read(t, false)).collect();
+        let phrasing_topics = Topics::encode(&texts, choices.iter().map(|(_, t)| read(t, true)));
+        let phrasings = Vectors::encode(&texts);
         let centroids = phrasings.means(
             entry_phrasings
                 .iter()
@@ -220,13 +221,14 @@ impl SemanticIndex {
                 sentences
             })
             .collect();
+        let texts: Vec<String> = sentences.iter().map(|s| read(s, false)).collect();
         SemanticIndex {
             phrasings,
             phrasing_topics,
             centroids,
             coarse,
-            answers: Vectors::encode(sentences.iter().map(|s| read(s, false))),
-            answer_topics: Vectors::encode(sentences.iter().map(|s| read(s, true))),
+            answer_topics: Topics::encode(&texts, sentences.iter().map(|s| read(s, true))),
+            answers: Vectors::encode(&texts),
             entry_answers,
         }
     }
@@ -240,6 +242,8 @@ struct Reading {
     vector: Vec<f32>,
     /// Its unit vector with role names left out: the topic alone.
     topic: Vec<f32>,
+    /// Whether it names no role, so `topic` is `vector`.
+    same: bool,
 }
 
 /// Entries whose phrasings the semantic signal compares, by the closeness
@@ -715,7 +719,8 @@ impl Matcher {
                 let topic = self.lexicon.canonical(&tokens, true);
                 let vector = semantic::encode(&read);
                 // A sentence naming no role reads the same without them.
-                let topic = if topic == read {
+                let same = topic == read;
+                let topic = if same {
                     vector.clone()
                 } else {
                     semantic::encode(&topic)
@@ -724,6 +729,7 @@ impl Matcher {
                     analysis,
                     vector,
                     topic,
+                    same,
                 })
             })
             .collect()
@@ -860,20 +866,29 @@ impl Matcher {
             (0.0_f32, 0.0_f32, 0.0_f32, 0.0_f32);
         let phrasings = self.entry_phrasings[e].clone();
         let answers = self.semantic.entry_answers[e].clone();
+        let s = &self.semantic;
         for Reading {
             vector: q,
             topic: t,
+            same,
             ..
         } in readings
         {
             for p in phrasings.clone() {
-                topic = topic.max(self.semantic.phrasing_topics.similarity(p as usize, t));
+                topic = topic.max(s.phrasing_topics.similarity(&s.phrasings, p as usize, t));
             }
-            centroid = centroid.max(self.semantic.centroids.similarity(e, q));
+            centroid = centroid.max(s.centroids.similarity(e, q));
             for i in answers.clone() {
-                answer = answer.max(self.semantic.answers.similarity(i as usize, q));
-                answer_topic =
-                    answer_topic.max(self.semantic.answer_topics.similarity(i as usize, t));
+                let i = i as usize;
+                let a = s.answers.similarity(i, q);
+                answer = answer.max(a);
+                // The same two vectors: the same similarity, computed once.
+                let a_topic = if *same && s.answer_topics.is_same(i) {
+                    a
+                } else {
+                    s.answer_topics.similarity(&s.answers, i, t)
+                };
+                answer_topic = answer_topic.max(a_topic);
             }
         }
         (topic, centroid, answer, answer_topic)
