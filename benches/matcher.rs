@@ -6,7 +6,6 @@
 //! `cargo bench --bench matcher`; the README has the figures.
 
 use std::alloc::System;
-use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -15,6 +14,9 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use faqbot::kb::{load_dir, load_files, KnowledgeBase};
 use faqbot::matcher::Matcher;
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
+
+#[path = "../tests/support/generated_faq.rs"]
+mod generated_faq;
 
 /// Counts every allocation of this binary, so the heap a structure holds
 /// can be measured (the crate forbids the unsafe code of a hand-written
@@ -46,79 +48,11 @@ const QUESTIONS: &[&str] = &[
     "how does topic17 relate to topic342 for an ml engineer",
 ];
 
-/// A FAQ of `n` entries whose phrasings draw on a vocabulary of a few
-/// thousand words (a deterministic generator: same FAQ on every run).
+/// A generated FAQ of `n` entries (`tests/support/generated_faq.rs`).
 fn generated(n: usize) -> KnowledgeBase {
-    const WORDS: &[&str] = &[
-        "model",
-        "data",
-        "pipeline",
-        "deploy",
-        "salary",
-        "skills",
-        "python",
-        "statistics",
-        "cloud",
-        "insight",
-        "dashboard",
-        "stakeholder",
-        "education",
-        "degree",
-        "tools",
-        "demand",
-        "growth",
-        "production",
-        "feature",
-        "training",
-        "inference",
-        "latency",
-        "monitoring",
-        "cluster",
-    ];
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = |m: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % m as u64) as usize
-    };
-    let word = |next: &mut dyn FnMut(usize) -> usize| {
-        // Common words and rarer made-up ones (topic names), like a real FAQ.
-        if next(3) == 0 {
-            WORDS[next(WORDS.len())].to_owned()
-        } else {
-            format!("topic{}", next(4000))
-        }
-    };
-    let mut text = String::from("[[source]]\ntitle = \"Generated\"\n");
-    let roles = ["data-scientist", "ml-engineer", "both"];
-    // The roles its entries name; no `names`, so no question names one.
-    for id in &roles[..2] {
-        let _ = write!(
-            text,
-            "[[role]]\nid = \"{id}\"\nname = \"{id}\"\nsummary = \"s\"\nsets_apart = \"t\"\nsource = \"Generated\"\n"
-        );
-    }
-    for i in 0..n {
-        let mut phrase = |k: usize| {
-            (0..k)
-                .map(|_| word(&mut next))
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        let question = format!("What about {}?", phrase(4));
-        let alternates: Vec<String> = (0..4).map(|_| format!("\"{}\"", phrase(3))).collect();
-        let answer = phrase(30);
-        let _ = write!(
-            text,
-            "[[entry]]\nid = \"e{i}\"\nrole = \"{}\"\nsource = \"Generated\"\nquestion = \"{question}\"\nalternates = [{}]\nanswer = \"{answer}\"\n",
-            roles[i % 3],
-            alternates.join(", ")
-        );
-    }
     load_files(
         Path::new("generated"),
-        &[(PathBuf::from("generated.toml"), text)],
+        &[(PathBuf::from("generated.toml"), generated_faq::toml(n))],
     )
     .expect("generated FAQ loads")
 }

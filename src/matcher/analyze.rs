@@ -4,7 +4,7 @@
 //! The same analysis runs on FAQ text at index time and on questions at
 //! ask time, so both sides meet in one vocabulary.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -75,6 +75,8 @@ pub struct Lexicon {
     out_of_scope: HashSet<String>,
     /// Token sequences read as one token, longest first.
     phrases: Vec<(Vec<String>, String)>,
+    /// The same, by first token: indices into `phrases`, in its order.
+    phrases_by_first: HashMap<String, Vec<usize>>,
     /// Token sequences naming a role, read after the phrases.
     role_names: Vec<(Role, Vec<String>)>,
     /// The same names as typed (before phrases), with the role's display
@@ -86,8 +88,8 @@ impl Lexicon {
     /// Indexes the vocabulary of a FAQ folder: its `[vocabulary]`,
     /// `[[concept]]` and `[[phrase]]` tables and its roles' `names`.
     pub fn new(vocabulary: &Vocabulary, roles: &[RoleProfile]) -> Lexicon {
-        let mut groups: HashMap<String, Vec<String>> = HashMap::new();
-        let mut named: HashMap<String, Vec<String>> = HashMap::new();
+        let mut groups: HashMap<String, Vec<String>> = HashMap::default();
+        let mut named: HashMap<String, Vec<String>> = HashMap::default();
         for c in &vocabulary.concepts {
             for w in &c.words {
                 groups.entry(w.clone()).or_default().push(c.id.clone());
@@ -105,6 +107,13 @@ impl Lexicon {
             .filter(|(words, _)| words.len() > 1)
             .collect();
         phrases.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+        let mut phrases_by_first: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, (words, _)) in phrases.iter().enumerate() {
+            phrases_by_first
+                .entry(words[0].clone())
+                .or_default()
+                .push(i);
+        }
         let mut lexicon = Lexicon {
             stemmer: Stemmer::create(Algorithm::English),
             stop: vocabulary.stopwords.iter().cloned().collect(),
@@ -113,6 +122,7 @@ impl Lexicon {
             other_jobs: vocabulary.other_jobs.iter().cloned().collect(),
             out_of_scope: vocabulary.not_covered.iter().cloned().collect(),
             phrases,
+            phrases_by_first,
             role_names: Vec::new(),
             role_surfaces: Vec::new(),
         };
@@ -267,7 +277,8 @@ impl Lexicon {
         let mut out = Vec::with_capacity(tokens.len());
         let mut i = 0;
         'next: while i < tokens.len() {
-            for (phrase, to) in &self.phrases {
+            let starting = self.phrases_by_first.get(&tokens[i].text);
+            for (phrase, to) in starting.into_iter().flatten().map(|&p| &self.phrases[p]) {
                 let end = i + phrase.len();
                 if end <= tokens.len()
                     && tokens[i..end]

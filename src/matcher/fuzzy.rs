@@ -6,7 +6,7 @@
 //! salary"). A swapped or wrong letter ("sciencist") is not a subsequence,
 //! so the speller also counts edits (optimal string alignment distance, from strsim).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
@@ -14,8 +14,10 @@ use fuzzy_matcher::FuzzyMatcher;
 /// Corrects misspelt words against the vocabulary of the FAQ and lexicon.
 pub struct Speller {
     known: HashSet<String>,
-    /// Known words by first letter, for a small candidate set.
-    by_first: HashMap<char, Vec<String>>,
+    /// Known words by first letter, each list by length (in characters),
+    /// for a small candidate set: a typo is at most two letters longer or
+    /// shorter than its word.
+    by_first: HashMap<char, Vec<(usize, String)>>,
     skim: SkimMatcherV2,
 }
 
@@ -25,10 +27,13 @@ impl Speller {
             .into_iter()
             .filter(|w| !w.is_empty() && w.chars().all(char::is_alphanumeric))
             .collect();
-        let mut by_first: HashMap<char, Vec<String>> = HashMap::new();
+        let mut by_first: HashMap<char, Vec<(usize, String)>> = HashMap::default();
         for w in &known {
             if let Some(c) = w.chars().next() {
-                by_first.entry(c).or_default().push(w.clone());
+                by_first
+                    .entry(c)
+                    .or_default()
+                    .push((w.chars().count(), w.clone()));
             }
         }
         for list in by_first.values_mut() {
@@ -59,10 +64,14 @@ impl Speller {
             _ => 2,
         };
         let counts = letter_counts(word);
-        let mut best: Option<(usize, i64, &String)> = None;
-        for cand in self.by_first.get(&first)? {
-            let clen = cand.chars().count();
-            if clen.abs_diff(len) > max_edits || clen < 3 {
+        let mut best: Option<(usize, i64, &str)> = None;
+        let list = self.by_first.get(&first)?;
+        let from = list.partition_point(|(l, _)| *l + max_edits < len);
+        let to = list.partition_point(|(l, _)| *l <= len + max_edits);
+        // The best is the least key, whatever the order words are tried in.
+        for (clen, cand) in &list[from..to] {
+            let clen = *clen;
+            if clen < 3 {
                 continue;
             }
             // Each edit adds, drops or changes at most one letter, and a swap
@@ -90,12 +99,12 @@ impl Speller {
             if len == 3 && (clen != 4 || subsequence.is_none()) {
                 continue;
             }
-            let key = (edits, -subsequence.unwrap_or(0), cand);
+            let key = (edits, -subsequence.unwrap_or(0), cand.as_str());
             if best.is_none_or(|b| key < b) {
                 best = Some(key);
             }
         }
-        best.map(|(edits, _, w)| (w.clone(), 1.0 - 0.1 * edits as f32))
+        best.map(|(edits, _, w)| (w.to_owned(), 1.0 - 0.1 * edits as f32))
     }
 }
 

@@ -31,7 +31,7 @@ mod fuzzy;
 mod semantic;
 mod text;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use crate::kb::{Audience, KnowledgeBase, Role};
@@ -39,7 +39,7 @@ pub use analyze::Scope;
 use analyze::{Analysis, Lexicon, Token};
 pub use decide::{Decision, Signals};
 use fuzzy::Speller;
-use semantic::Vectors;
+use semantic::{Topics, Vectors};
 
 /// Only this many characters of a question are read (see [`text`]).
 pub use text::MAX_CHARS;
@@ -172,13 +172,16 @@ struct SemanticIndex {
     /// One vector per phrasing, in `phrasings` order: as written, and with
     /// the role names left out (the topic alone).
     phrasings: Vectors,
-    phrasing_topics: Vectors,
+    phrasing_topics: Topics,
     /// One vector per entry: the mean of its phrasings'.
     centroids: Vectors,
+    /// The centroids' first [`COARSE_DIMS`] dimensions, for the coarse pass
+    /// of a FAQ of more than [`COARSE_KEEP`] entries (empty otherwise).
+    coarse: Vectors,
     /// One vector per answer sentence (as written, and its topic), and
     /// each entry's range of them.
     answers: Vectors,
-    answer_topics: Vectors,
+    answer_topics: Topics,
     entry_answers: Vec<Range<u32>>,
     /// The labeled questions of `model/examples.jsonl`, one vector each:
     /// per entry the rows of those its answer passed, and the rows of
@@ -200,13 +203,19 @@ impl SemanticIndex {
         let read = |t: &str, drop_roles: bool| {
             lexicon.canonical(&sure_tokens(text::tokenize_all(t)), drop_roles)
         };
-        let phrasings = Vectors::encode(choices.iter().map(|(_, t)| read(t, false)));
-        let phrasing_topics = Vectors::encode(choices.iter().map(|(_, t)| read(t, true)));
+        let texts: Vec<String> = choices.iter().map(|(_, t)| read(t, false)).collect();
+        let phrasing_topics = Topics::encode(&texts, choices.iter().map(|(_, t)| read(t, true)));
+        let phrasings = Vectors::encode(&texts);
         let centroids = phrasings.means(
             entry_phrasings
                 .iter()
                 .map(|r| r.start as usize..r.end as usize),
         );
+        let coarse = if entry_phrasings.len() > COARSE_KEEP {
+            centroids.prefix(COARSE_DIMS)
+        } else {
+            Vectors::empty(COARSE_DIMS)
+        };
         let mut entry_answers = Vec::with_capacity(kb.entries().len());
         let mut next = 0_u32;
         let sentences: Vec<&str> = kb
@@ -240,12 +249,14 @@ impl SemanticIndex {
                 None => examples_silent.push(row as u32),
             }
         }
+        let texts: Vec<String> = sentences.iter().map(|s| read(s, false)).collect();
         SemanticIndex {
             phrasings,
             phrasing_topics,
             centroids,
-            answers: Vectors::encode(sentences.iter().map(|s| read(s, false))),
-            answer_topics: Vectors::encode(sentences.iter().map(|s| read(s, true))),
+            coarse,
+            answer_topics: Topics::encode(&texts, sentences.iter().map(|s| read(s, true))),
+            answers: Vectors::encode(&texts),
             entry_answers,
             examples,
             examples_for,
@@ -275,11 +286,20 @@ struct Reading {
     vector: Vec<f32>,
     /// Its unit vector with role names left out: the topic alone.
     topic: Vec<f32>,
+    /// Whether it names no role, so `topic` is `vector`.
+    same: bool,
 }
 
 /// Entries whose phrasings the semantic signal compares, by the closeness
 /// of their centroids.
 const SEMANTIC_SHORTLIST: usize = 10;
+
+/// A FAQ of more entries than this finds its semantic shortlist with a
+/// coarse pass first ([`Matcher::nearest_centroids`]), keeping this many.
+const COARSE_KEEP: usize = 128;
+
+/// Dimensions the coarse pass compares, of the model's 256.
+const COARSE_DIMS: usize = 64;
 
 /// Entries taken as candidates from each of the two scorers.
 const CANDIDATES_PER_SIGNAL: usize = 5;
@@ -323,7 +343,7 @@ pub struct Matcher {
     /// of its answer alone.
     entry_concepts: Vec<Vec<u32>>,
     answer_concepts: Vec<Vec<u32>>,
-    question_words: std::collections::HashSet<String>,
+    question_words: rustc_hash::FxHashSet<String>,
     /// Each role's display name, lower case, as the semantic model reads it.
     role_names: HashMap<Role, String>,
 }
@@ -333,7 +353,7 @@ impl Matcher {
     pub fn new(kb: &KnowledgeBase) -> Matcher {
         let lexicon = Lexicon::new(kb.vocabulary(), kb.roles());
         let mut words: Vec<String> = lexicon.words().map(str::to_owned).collect();
-        let mut concepts: HashMap<String, u32> = HashMap::new();
+        let mut concepts: HashMap<String, u32> = HashMap::default();
         let mut intern = |key: &str| -> u32 {
             let next = concepts.len() as u32;
             *concepts.entry(key.to_owned()).or_insert(next)
@@ -493,7 +513,9 @@ impl Matcher {
 
     /// Whether every content word of `text` is a concept some entry holds.
     fn knows_every_word(&self, text: &str) -> bool {
-        let a = self.lexicon.analyze(&self.read_tokens(text));
+        let a = self
+            .lexicon
+            .analyze(&self.read_tokens(text, &mut Vec::new()));
         a.terms.iter().all(|t| self.concepts.contains_key(&t.key))
     }
 
@@ -503,7 +525,7 @@ impl Matcher {
     /// warns with these; `--strict` refuses the FAQ.
     pub fn self_check(&self, kb: &KnowledgeBase) -> Vec<Finding> {
         let mut out = Vec::new();
-        let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
+        let mut seen: HashMap<Vec<String>, usize> = HashMap::default();
         for (e, entry) in kb.entries().iter().enumerate() {
             for text in std::iter::once(&entry.question).chain(&entry.alternates) {
                 let key = text::tokenize_all(text);
@@ -584,43 +606,40 @@ impl Matcher {
     /// lexical score of a sentence that has them is zero, so "what do
     /// pilots earn" and "data scientist salary in euros" stay silent.
     pub fn candidates(&self, question: &str) -> Vec<Candidate> {
-        let whole_tokens = self.read_tokens(question);
+        let mut memo = Vec::new();
+        let whole_tokens = self.read_tokens(question, &mut memo);
         let whole = self.lexicon.analyze(&whole_tokens);
         if whole.terms.is_empty() && !whole.names_a_role() {
             // "thanks a lot!!": nothing to match on, whatever it resembles.
             return Vec::new();
         }
-        let entries = self.audiences.len();
-        let readings = self.readings(question, &whole, &whole_tokens);
+        let readings = self.readings(question, &whole, &whole_tokens, &mut memo);
         if readings.is_empty() {
             return Vec::new();
         }
-        let mut lex = vec![0.0_f32; entries];
-        for r in &readings {
-            for h in self.rank_analysis(&r.analysis, 0.0) {
-                lex[h.entry] = lex[h.entry].max(h.score);
-            }
-        }
-        let sem = &self.phrasing_similarity(&readings, &lex);
-        let mut picked: Vec<usize> = top_indices(&lex, CANDIDATES_PER_SIGNAL)
-            .into_iter()
-            .filter(|&e| lex[e] > 0.0)
-            .chain(top_indices(sem, CANDIDATES_PER_SIGNAL))
-            .collect();
+        let mut lex = self.lexical(&readings);
+        let lex_top = best_entries(&mut lex, CANDIDATES_PER_SIGNAL);
+        let sem = self.phrasing_similarity(&readings, &lex_top);
+        let mut picked: Vec<usize> = lex_top.clone();
+        picked.extend(self.top_semantic(&sem, CANDIDATES_PER_SIGNAL));
         picked.sort_unstable();
         picked.dedup();
+        let lex_of = scores_of(&lex, &picked);
+        let sem_of = scores_of(&sem, &picked);
         let (known, specificity, unknown) = self.saying(&whole);
         let sem_silent = self.example_similarity(&readings, None, 0.0);
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        let questionish = flag(self.reads_as_question(question));
         let mut signals: Vec<Signals> = picked
             .iter()
-            .map(|&e| {
+            .enumerate()
+            .map(|(i, &e)| {
                 let role_fit = role_agreement(&whole, self.audiences[e]);
                 let (sem_topic, sem_centroid, sem_answer, sem_answer_topic) =
                     self.entry_similarity(&readings, e);
-                let sem_example = self.example_similarity(&readings, Some(e), sem[e]);
+                let sem_example = self.example_similarity(&readings, Some(e), sem_of[i]);
                 Signals {
-                    lex: lex[e],
+                    lex: lex_of[i],
                     lex_entry: readings
                         .iter()
                         .map(|r| self.coverage(&r.analysis, &self.entry_concepts[e]))
@@ -629,7 +648,7 @@ impl Matcher {
                         .iter()
                         .map(|r| self.coverage(&r.analysis, &self.answer_concepts[e]))
                         .fold(0.0, f32::max),
-                    sem: sem[e],
+                    sem: sem_of[i],
                     sem_topic,
                     sem_centroid,
                     sem_answer,
@@ -643,7 +662,7 @@ impl Matcher {
                     other_job: flag(whole.scope == Scope::OtherJob && whole.names_a_role()),
                     other_job_only: flag(whole.scope == Scope::OtherJob && !whole.names_a_role()),
                     outside: flag(whole.scope == Scope::Outside),
-                    questionish: flag(self.reads_as_question(question)),
+                    questionish,
                     terms: known.min(6) as f32 / 6.0,
                     specificity,
                     ..Signals::default()
@@ -688,7 +707,13 @@ impl Matcher {
     /// about what the articles never cover, is context, not the question
     /// ("I'm from Mexico."), and is left out; so is one with nothing to
     /// match on ("thanks in advance!"). Empty: the bot stays silent.
-    fn readings(&self, question: &str, whole: &Analysis, whole_tokens: &[Token]) -> Vec<Reading> {
+    fn readings(
+        &self,
+        question: &str,
+        whole: &Analysis,
+        whole_tokens: &[Token],
+        memo: &mut Vec<(String, Token)>,
+    ) -> Vec<Reading> {
         let bounded: String = question.chars().take(MAX_CHARS).collect();
         let sentences = text::sentences(&bounded);
         let strays = |a: &Analysis| match a.scope {
@@ -710,7 +735,7 @@ impl Matcher {
                 let tokens = if single {
                     whole_tokens.to_vec()
                 } else {
-                    self.read_tokens(t)
+                    self.read_tokens(t, memo)
                 };
                 let mut analysis = if single {
                     whole.clone()
@@ -728,12 +753,22 @@ impl Matcher {
                 if strays(&analysis) {
                     return None;
                 }
-                let read = self.lexicon.canonical(&tokens, false);
                 let prefix = if inherits { roles.as_str() } else { "" };
+                let read = format!("{prefix}{}", self.lexicon.canonical(&tokens, false));
+                let topic = self.lexicon.canonical(&tokens, true);
+                let vector = semantic::encode(&read);
+                // A sentence naming no role reads the same without them.
+                let same = topic == read;
+                let topic = if same {
+                    vector.clone()
+                } else {
+                    semantic::encode(&topic)
+                };
                 Some(Reading {
-                    vector: semantic::encode(&format!("{prefix}{read}")),
-                    topic: semantic::encode(&self.lexicon.canonical(&tokens, true)),
                     analysis,
+                    vector,
+                    topic,
+                    same,
                 })
             })
             .collect()
@@ -772,39 +807,92 @@ impl Matcher {
         out
     }
 
-    /// Per entry: the best similarity of any query to any of its phrasings.
-    /// The one semantic pass over the whole FAQ; the other signals are
-    /// computed for candidates only.
+    /// The best similarity of any reading to any phrasing, for each entry
+    /// of the semantic shortlist: the one semantic pass that looks past the
+    /// candidates; the other signals are computed for candidates only.
     ///
     /// An entry's phrasings are compared only when its centroid is among
-    /// the [`SEMANTIC_SHORTLIST`] closest, or the lexical signal found it
-    /// (`lexical`): one comparison per entry, then a dozen per shortlisted
-    /// entry, instead of one per phrasing of the whole FAQ.
-    fn phrasing_similarity(&self, readings: &[Reading], lexical: &[f32]) -> Vec<f32> {
-        let entries = lexical.len();
-        let mut sem = vec![0.0_f32; entries];
-        let mut near = vec![0.0_f32; entries];
-        for Reading { vector: q, .. } in readings {
-            for (e, n) in near.iter_mut().enumerate() {
-                *n = n.max(self.semantic.centroids.similarity(e, q));
-            }
-        }
-        let mut shortlist = top_indices(&near, SEMANTIC_SHORTLIST);
-        shortlist.extend(
-            top_indices(lexical, CANDIDATES_PER_SIGNAL)
-                .into_iter()
-                .filter(|&e| lexical[e] > 0.0),
-        );
+    /// the [`SEMANTIC_SHORTLIST`] closest, or the lexical signal ranks it
+    /// high (`lexical`): one comparison per entry, then a dozen per
+    /// shortlisted entry, instead of one per phrasing of the whole FAQ.
+    /// Each shortlisted entry once, by entry; the score is 0 when no
+    /// phrasing is closer than that.
+    fn phrasing_similarity(&self, readings: &[Reading], lexical: &[usize]) -> Vec<Hit> {
+        let mut shortlist = self.nearest_centroids(readings, SEMANTIC_SHORTLIST);
+        shortlist.extend_from_slice(lexical);
         shortlist.sort_unstable();
         shortlist.dedup();
-        for Reading { vector: q, .. } in readings {
-            for &e in &shortlist {
-                for p in self.entry_phrasings[e].clone() {
-                    sem[e] = sem[e].max(self.semantic.phrasings.similarity(p as usize, q));
+        shortlist
+            .into_iter()
+            .map(|e| {
+                let mut best = 0.0_f32;
+                for Reading { vector: q, .. } in readings {
+                    for p in self.entry_phrasings[e].clone() {
+                        best = best.max(self.semantic.phrasings.similarity(p as usize, q));
+                    }
+                }
+                Hit {
+                    entry: e,
+                    score: best,
+                }
+            })
+            .collect()
+    }
+
+    /// The `k` entries whose centroids are closest to any reading, closest
+    /// first (ties, and entries no closer than 0: lower entry first).
+    ///
+    /// In a FAQ of more than [`COARSE_KEEP`] entries, only the entries a
+    /// coarse pass ranks first are compared in full: the model's dimensions
+    /// come out of PCA, largest variance first, so a centroid's first
+    /// [`COARSE_DIMS`] say most of where it points, at a quarter of the
+    /// cost and memory traffic. Up to that size every entry is compared
+    /// in full, and the result is exact.
+    fn nearest_centroids(&self, readings: &[Reading], k: usize) -> Vec<usize> {
+        let entries = self.audiences.len();
+        let compared: Vec<usize> = if entries <= COARSE_KEEP {
+            (0..entries).collect()
+        } else {
+            let mut coarse = vec![0.0_f32; entries];
+            for Reading { vector: q, .. } in readings {
+                let q = &q[..COARSE_DIMS.min(q.len())];
+                for (e, c) in coarse.iter_mut().enumerate() {
+                    *c = c.max(self.semantic.coarse.similarity(e, q));
                 }
             }
+            top_indices(&coarse, COARSE_KEEP)
+        };
+        let mut near: Vec<Hit> = compared
+            .into_iter()
+            .map(|e| {
+                let mut best = 0.0_f32;
+                for Reading { vector: q, .. } in readings {
+                    best = best.max(self.semantic.centroids.similarity(e, q));
+                }
+                Hit {
+                    entry: e,
+                    score: best,
+                }
+            })
+            .collect();
+        best_entries(&mut near, k)
+    }
+
+    /// The `k` entries the semantic signal ranks first, as over every entry
+    /// with 0 for those off the shortlist: when fewer than `k` score above
+    /// 0, the first entries of the FAQ fill the list (the decision model
+    /// was fit on candidates picked this way).
+    fn top_semantic(&self, sem: &[Hit], k: usize) -> Vec<usize> {
+        let mut positive: Vec<Hit> = sem.iter().filter(|h| h.score > 0.0).copied().collect();
+        let mut top = best_entries(&mut positive, k);
+        let mut next = 0;
+        while top.len() < k.min(self.audiences.len()) {
+            if !top.contains(&next) {
+                top.push(next);
+            }
+            next += 1;
         }
-        sem
+        top
     }
 
     /// What a whole message says: how many of its concepts the FAQ knows,
@@ -851,20 +939,29 @@ impl Matcher {
             (0.0_f32, 0.0_f32, 0.0_f32, 0.0_f32);
         let phrasings = self.entry_phrasings[e].clone();
         let answers = self.semantic.entry_answers[e].clone();
+        let s = &self.semantic;
         for Reading {
             vector: q,
             topic: t,
+            same,
             ..
         } in readings
         {
             for p in phrasings.clone() {
-                topic = topic.max(self.semantic.phrasing_topics.similarity(p as usize, t));
+                topic = topic.max(s.phrasing_topics.similarity(&s.phrasings, p as usize, t));
             }
-            centroid = centroid.max(self.semantic.centroids.similarity(e, q));
+            centroid = centroid.max(s.centroids.similarity(e, q));
             for i in answers.clone() {
-                answer = answer.max(self.semantic.answers.similarity(i as usize, q));
-                answer_topic =
-                    answer_topic.max(self.semantic.answer_topics.similarity(i as usize, t));
+                let i = i as usize;
+                let a = s.answers.similarity(i, q);
+                answer = answer.max(a);
+                // The same two vectors: the same similarity, computed once.
+                let a_topic = if *same && s.answer_topics.is_same(i) {
+                    a
+                } else {
+                    s.answer_topics.similarity(&s.answers, i, t)
+                };
+                answer_topic = answer_topic.max(a_topic);
             }
         }
         (topic, centroid, answer, answer_topic)
@@ -879,16 +976,42 @@ impl Matcher {
                 .is_some_and(|w| self.question_words.contains(w))
     }
 
-    /// Scores every entry for one analysed question; returns those above
-    /// zero and at least `floor`, in no order.
-    fn rank_analysis(&self, q: &Analysis, floor: f32) -> Vec<Hit> {
+    /// The lexical score of every entry any reading finds: the best over
+    /// the readings, each entry once, all above zero, in no order.
+    ///
+    /// The per-entry bests stay in the scratch buffers from one reading to
+    /// the next, so the readings merge without a buffer the size of the FAQ.
+    fn lexical(&self, readings: &[Reading]) -> Vec<Hit> {
+        SCRATCH.with_borrow_mut(|scratch| {
+            let sizes = (self.phrasings.len(), self.audiences.len());
+            let s = scratch.take(sizes);
+            for r in readings {
+                self.score_reading(&r.analysis, s);
+                s.clear_reading();
+            }
+            let hits = s
+                .touched
+                .iter()
+                .map(|&e| Hit {
+                    entry: e as usize,
+                    score: s.best[e as usize],
+                })
+                .collect();
+            s.clear();
+            hits
+        })
+    }
+
+    /// Scores every entry for one analysed reading into `s.best` (the best
+    /// so far of each entry in `s.touched`).
+    fn score_reading(&self, q: &Analysis, s: &mut Scratch) {
         match q.scope {
-            Scope::Outside => return Vec::new(),
-            Scope::OtherJob if !q.names_a_role() => return Vec::new(),
+            Scope::Outside => return,
+            Scope::OtherJob if !q.names_a_role() => return,
             _ => {}
         }
         if q.terms.is_empty() && !q.names_a_role() {
-            return Vec::new();
+            return;
         }
         let unknown = self.unknown_weight
             * if q.names_a_role() {
@@ -908,26 +1031,13 @@ impl Matcher {
                 None => total += unknown,
             }
         }
-        SCRATCH.with_borrow_mut(|scratch| {
-            let sizes = (self.phrasings.len(), self.audiences.len());
-            let s = scratch.take(sizes);
-            let hits = self.score_known(q, &known, total, floor, s);
-            s.clear();
-            hits
-        })
+        self.score_known(q, &known, total, s);
     }
 
-    /// The scoring of [`Matcher::rank_analysis`], once the question's
+    /// The scoring of [`Matcher::score_reading`], once the question's
     /// concepts are weighed: `known` holds (concept, credit), `total` the
     /// whole question's weight.
-    fn score_known(
-        &self,
-        q: &Analysis,
-        known: &[(u32, f32)],
-        total: f32,
-        floor: f32,
-        s: &mut Scratch,
-    ) -> Vec<Hit> {
+    fn score_known(&self, q: &Analysis, known: &[(u32, f32)], total: f32, s: &mut Scratch) {
         let Scratch {
             in_phrasing,
             in_answer,
@@ -939,11 +1049,6 @@ impl Matcher {
             ..
         } = s;
         let mut candidates: Vec<u32> = Vec::new();
-        // A phrasing that shares no word with the question, whose entry's
-        // answer covers it all, scores at most QUESTION_SIDE × ANSWER_CREDIT:
-        // below the floor, such phrasings need not be scored at all (in a
-        // large FAQ, a common word's answers are most of the work).
-        let answer_only_counts = QUESTION_SIDE * ANSWER_CREDIT >= floor;
         for &(c, credit) in known {
             for &p in &self.in_phrasings[c as usize] {
                 if in_phrasing[p as usize] == 0.0 {
@@ -954,9 +1059,7 @@ impl Matcher {
             for &e in &self.in_answers[c as usize] {
                 if in_answer[e as usize] == 0.0 {
                     answered.push(e);
-                    if answer_only_counts {
-                        candidates.extend(self.entry_phrasings[e as usize].clone());
-                    }
+                    candidates.extend(self.entry_phrasings[e as usize].clone());
                 }
                 in_answer[e as usize] += credit;
             }
@@ -1001,14 +1104,6 @@ impl Matcher {
         for &p in &candidates {
             in_phrasing[p as usize] = 0.0;
         }
-        touched
-            .iter()
-            .map(|&e| Hit {
-                entry: e as usize,
-                score: best[e as usize],
-            })
-            .filter(|h| h.score >= floor)
-            .collect()
     }
 
     /// For a question naming one of our roles: each entry scores by how much
@@ -1079,11 +1174,16 @@ impl Matcher {
     }
 
     fn analyze_question(&self, question: &str) -> Analysis {
-        self.lexicon.analyze(&self.read_tokens(question))
+        self.lexicon
+            .analyze(&self.read_tokens(question, &mut Vec::new()))
     }
 
     /// Surface tokens with typos corrected against the FAQ's vocabulary.
-    fn read_tokens(&self, question: &str) -> Vec<Token> {
+    ///
+    /// `memo` holds the words already corrected for this message (word,
+    /// reading): a message is read whole and then sentence by sentence,
+    /// and a correction costs a search of the vocabulary.
+    fn read_tokens(&self, question: &str, memo: &mut Vec<(String, Token)>) -> Vec<Token> {
         text::tokenize(question)
             .into_iter()
             .map(|word| {
@@ -1093,13 +1193,18 @@ impl Matcher {
                         sure: 1.0,
                     };
                 }
-                match self.speller.correct(&word) {
+                if let Some((_, read)) = memo.iter().find(|(w, _)| *w == word) {
+                    return read.clone();
+                }
+                let read = match self.speller.correct(&word) {
                     Some((text, sure)) => Token { text, sure },
                     None => Token {
-                        text: word,
+                        text: word.clone(),
                         sure: 1.0,
                     },
-                }
+                };
+                memo.push((word, read.clone()));
+                read
             })
             .collect()
     }
@@ -1164,6 +1269,31 @@ fn entries_by_concept(
         }
     }
     in_entries
+}
+
+/// The entries of the `k` best hits, best first (ties: lower entry).
+/// Reorders `hits`.
+fn best_entries(hits: &mut [Hit], k: usize) -> Vec<usize> {
+    let by_score = |a: &Hit, b: &Hit| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry));
+    if hits.len() > k && k > 0 {
+        hits.select_nth_unstable_by(k - 1, by_score);
+    }
+    let k = k.min(hits.len());
+    let top = &mut hits[..k];
+    top.sort_by(by_score);
+    top.iter().map(|h| h.entry).collect()
+}
+
+/// The score of each of the `entries` (sorted) among `hits`, 0 for those
+/// without one.
+fn scores_of(hits: &[Hit], entries: &[usize]) -> Vec<f32> {
+    let mut out = vec![0.0; entries.len()];
+    for h in hits {
+        if let Ok(i) = entries.binary_search(&h.entry) {
+            out[i] = h.score;
+        }
+    }
+    out
 }
 
 /// The indices of the `k` largest values, largest first (ties: lower index).
@@ -1235,20 +1365,26 @@ impl Scratch {
         self
     }
 
-    /// Zeroes the slots in use (the phrasing slots are the caller's).
-    fn clear(&mut self) {
+    /// Zeroes one reading's slots, keeping the entries' bests (the
+    /// phrasing slots are the scorer's).
+    fn clear_reading(&mut self) {
         for &e in &self.answered {
             self.in_answer[e as usize] = 0.0;
-        }
-        for &e in &self.touched {
-            self.best[e as usize] = 0.0;
         }
         for &e in &self.seen {
             self.whole[e as usize] = 0.0;
         }
         self.answered.clear();
-        self.touched.clear();
         self.seen.clear();
+    }
+
+    /// Zeroes every slot in use.
+    fn clear(&mut self) {
+        self.clear_reading();
+        for &e in &self.touched {
+            self.best[e as usize] = 0.0;
+        }
+        self.touched.clear();
         self.dirty = false;
     }
 }

@@ -13,17 +13,26 @@ use std::sync::OnceLock;
 use model2vec_rs::model::StaticModel;
 
 static TOKENIZER: &[u8] = include_bytes!("../../model/tokenizer.json");
-static WEIGHTS: &[u8] = include_bytes!("../../model/model.safetensors");
 static CONFIG: &[u8] = include_bytes!("../../model/config.json");
 
-/// The embedded model, parsed on first use (about 30 ms) and shared by every
-/// index in the process.
+/// Bytes at an 8-byte boundary: the safetensors format aligns each tensor
+/// within the file, so the float16 embeddings can be read in place.
+#[repr(C, align(8))]
+struct Aligned<T: ?Sized>(T);
+
+static WEIGHTS: &Aligned<[u8]> = &Aligned(*include_bytes!("../../model/model.safetensors"));
+
+/// The embedded model, parsed on first use and shared by every index in
+/// the process. Its float16 table is read where the binary holds it
+/// (`from_static_bytes`, patched into `vendor/model2vec-rs`): no heap, and
+/// only the pages of the tokens read are ever loaded, where widening it to
+/// float32 held 31 MB.
 fn model() -> &'static StaticModel {
     static MODEL: OnceLock<StaticModel> = OnceLock::new();
     MODEL.get_or_init(|| {
         // The bytes are compiled in and checked by `embedded_model_loads`
         // below: failing here means the build itself is broken.
-        StaticModel::from_bytes(TOKENIZER, WEIGHTS, CONFIG, Some(true))
+        StaticModel::from_static_bytes(TOKENIZER, &WEIGHTS.0, CONFIG, Some(true))
             .expect("the embedded model in model/ parses (checked by a unit test)")
     })
 }
@@ -75,10 +84,80 @@ impl Vectors {
         }
     }
 
+    /// No vectors, of `dim` floats each.
+    pub fn empty(dim: usize) -> Vectors {
+        Vectors {
+            dim,
+            data: Vec::new(),
+        }
+    }
+
+    /// Each vector's first `dims` floats (all of them when it has fewer).
+    pub fn prefix(&self, dims: usize) -> Vectors {
+        let dims = dims.min(self.dim);
+        Vectors {
+            dim: dims,
+            data: self
+                .data
+                .chunks_exact(self.dim.max(1))
+                .flat_map(|row| &row[..dims])
+                .copied()
+                .collect(),
+        }
+    }
+
     /// Cosine similarity of `query` (unit length) with vector `i`.
     pub fn similarity(&self, i: usize, query: &[f32]) -> f32 {
         let row = &self.data[i * self.dim..(i + 1) * self.dim];
         dot(row, query)
+    }
+}
+
+/// The vectors of texts read with the role names left out (their topic),
+/// kept only for the texts that name a role: the others read the same
+/// either way, and their own vector stands in. Most answer sentences and
+/// many phrasings name none, so this saves a vector each.
+pub struct Topics {
+    /// Per text: its row in `vectors`, or [`SAME`].
+    rows: Vec<u32>,
+    vectors: Vectors,
+}
+
+/// A text whose topic is the text itself.
+const SAME: u32 = u32::MAX;
+
+impl Topics {
+    /// `topics[i]` is `texts[i]` with the role names left out.
+    pub fn encode(texts: &[String], topics: impl IntoIterator<Item = String>) -> Topics {
+        let mut rows = Vec::with_capacity(texts.len());
+        let mut differ = Vec::new();
+        for (text, topic) in texts.iter().zip(topics) {
+            if *text == topic {
+                rows.push(SAME);
+            } else {
+                rows.push(differ.len() as u32);
+                differ.push(topic);
+            }
+        }
+        Topics {
+            rows,
+            vectors: Vectors::encode(differ),
+        }
+    }
+
+    /// Whether text `i` reads the same with its role names left out: its
+    /// topic vector is then its own vector.
+    pub fn is_same(&self, i: usize) -> bool {
+        self.rows[i] == SAME
+    }
+
+    /// Cosine similarity of `query` with text `i`'s topic; `own` holds the
+    /// texts' own vectors.
+    pub fn similarity(&self, own: &Vectors, i: usize, query: &[f32]) -> f32 {
+        match self.rows[i] {
+            SAME => own.similarity(i, query),
+            row => self.vectors.similarity(row as usize, query),
+        }
     }
 }
 

@@ -23,23 +23,41 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// [`tokenize`] without its bounds, for the FAQ's own text: an answer's
 /// last sentence must be as findable as its first.
 pub fn tokenize_all(text: &str) -> Vec<String> {
-    let folded: String = strip_markup(text)
-        .chars()
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' | '\u{b4}' => '\'',
-            c => c,
-        })
-        .collect();
+    let stripped = strip_markup(text);
+    let mut folded: String = if stripped.is_ascii() {
+        // What the general fold below does to ASCII, without decomposing
+        // it char by char: most messages are plain ASCII.
+        stripped
+            .bytes()
+            .map(|b| match b {
+                b'`' => '\'',
+                b => char::from(b.to_ascii_lowercase()),
+            })
+            .collect()
+    } else {
+        stripped
+            .chars()
+            .nfkd()
+            .filter(|c| !is_combining_mark(*c))
+            .flat_map(char::to_lowercase)
+            .map(|c| match c {
+                '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' | '\u{b4}' => '\'',
+                c => c,
+            })
+            .collect()
+    };
     // Names that punctuation would destroy.
-    let folded = folded
-        .replace("c++", " cpp ")
-        .replace("c#", " csharp ")
-        .replace("a/b", " abtesting ")
-        .replace("ph.d", " phd ")
-        .replace('$', " dollars ");
+    for (name, token) in [
+        ("c++", " cpp "),
+        ("c#", " csharp "),
+        ("a/b", " abtesting "),
+        ("ph.d", " phd "),
+        ("$", " dollars "),
+    ] {
+        if folded.contains(name) {
+            folded = folded.replace(name, token);
+        }
+    }
     let mut tokens = Vec::new();
     for word in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
         for token in expand_contraction(word) {
@@ -94,11 +112,14 @@ pub fn strip_markup(text: &str) -> String {
                 }
             }
         }
-        let lower = rest
-            .get(..8)
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default();
-        if lower.starts_with("http://") || lower.starts_with("https://") {
+        // (Read from the first eight bytes, as it always was: a link cut
+        // short at the end of a message stays.)
+        let starts = |scheme: &str| {
+            rest.get(..8)
+                .and_then(|head| head.get(..scheme.len()))
+                .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
+        };
+        if starts("http://") || starts("https://") {
             let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
             out.push(' ');
             rest = &rest[end..];

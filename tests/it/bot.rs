@@ -962,61 +962,6 @@ async fn a_reply_to_the_bot_that_asks_nothing_gets_nothing() {
     standin.assert_all_valid();
 }
 
-/// A FAQ file of `n` generated entries (its own source), big enough to
-/// take seconds to load and index.
-fn big_faq(n: usize) -> String {
-    use std::fmt::Write as _;
-    const WORDS: &[&str] = &[
-        "model",
-        "data",
-        "pipeline",
-        "deploy",
-        "salary",
-        "skills",
-        "python",
-        "statistics",
-        "cloud",
-        "insight",
-        "dashboard",
-        "stakeholder",
-        "education",
-        "degree",
-        "tools",
-    ];
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move |m: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        usize::try_from(seed % m as u64).unwrap()
-    };
-    let mut phrase = |k: usize| -> String {
-        (0..k)
-            .map(|_| {
-                if next(3) == 0 {
-                    WORDS[next(WORDS.len())].to_owned()
-                } else {
-                    format!("topic{}", next(4000))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let mut text = String::from("[[source]]\ntitle = \"Generated\"\n");
-    for i in 0..n {
-        let question = phrase(4);
-        let alternates: Vec<String> = (0..4).map(|_| format!("\"{}\"", phrase(3))).collect();
-        let answer = phrase(30);
-        let _ = write!(
-            text,
-            "[[entry]]\nid = \"gen-{i}\"\nrole = \"both\"\nsource = \"Generated\"\n\
-             question = \"What about {question}?\"\nalternates = [{}]\nanswer = \"{answer}\"\n",
-            alternates.join(", ")
-        );
-    }
-    text
-}
-
 /// Discord's limit for the first response to an interaction.
 const DISCORD_ACK_LIMIT: Duration = Duration::from_secs(3);
 
@@ -1034,7 +979,11 @@ async fn faq_reload_of_a_faq_that_takes_over_3_s_to_index_is_acknowledged_in_tim
     let standin = StandIn::start().await;
     let faq = faq_copy();
     let _bot = start_with(&standin, false, faq.path(), false).await;
-    std::fs::write(faq.path().join("zz-big.toml"), big_faq(BIG_FAQ)).unwrap();
+    std::fs::write(
+        faq.path().join("zz-big.toml"),
+        crate::generated_faq::toml(BIG_FAQ),
+    )
+    .unwrap();
 
     let sent = standin
         .interaction_create(InteractionCreate::command("faq-reload"))

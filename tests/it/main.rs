@@ -8,6 +8,8 @@ mod bot;
 mod cli;
 mod faq_errors;
 mod faults;
+#[path = "../support/generated_faq.rs"]
+mod generated_faq;
 mod learning;
 mod matching;
 mod msrv;
