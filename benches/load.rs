@@ -234,6 +234,9 @@ struct Planned {
 /// policy answer each with and the floor's gate.
 struct Plan {
     messages: Vec<Planned>,
+    /// The matcher's own time over every message, in this process: what
+    /// faqbot spends matching that the floor does not.
+    matching: Duration,
 }
 
 impl Plan {
@@ -243,6 +246,7 @@ impl Plan {
             kb.vocabulary().question_words.iter().cloned().collect();
         let pool = questions(root);
         let mut rng = Rng(0x5EED_FAC7_B075);
+        let mut matching = Duration::ZERO;
         let messages = (0..messages)
             .map(|_| {
                 let guild = rng.below(guilds);
@@ -259,7 +263,10 @@ impl Plan {
                     origin: Origin::Channel { listening: true },
                     text: &text,
                 };
-                let entry = match decide(&incoming, |q| matcher.ask_message(q)) {
+                let started = Instant::now();
+                let action = decide(&incoming, |q| matcher.ask_message(q));
+                matching += started.elapsed();
+                let entry = match action {
                     Action::Answer(hit) => Some(kb.entries()[hit.entry].id.clone()),
                     _ => None,
                 };
@@ -272,7 +279,7 @@ impl Plan {
                 }
             })
             .collect();
-        Plan { messages }
+        Plan { messages, matching }
     }
 
     fn chatter(&self) -> usize {
@@ -588,6 +595,11 @@ fn print(runs: &[Run], plan: &Plan, args: &Args) {
         };
         println!("  {}: {what}, nothing else posted", r.bot.name());
     }
+    println!(
+        "  matching alone (one thread, this process): {:.1} µs a message, {:.2?} for all",
+        plan.matching.as_secs_f64() * 1e6 / n as f64,
+        plan.matching
+    );
     println!(
         "  | bot | replies | pushed in | drained in | messages/s | p50 | p90 | p99 | max | RSS ready → peak |"
     );
