@@ -56,12 +56,11 @@ impl EventHandler for Handler {
         let me = self.state.me.get().copied().unwrap_or_default();
         let guild = msg.guild_id.map(serenity::all::GuildId::get);
         // Only guild messages read settings: a DM has none.
-        let settings = match guild {
-            Some(g) if !msg.author.bot => Some(self.state.settings(g).await),
+        let effective = match guild {
+            Some(g) if !msg.author.bot => Some(self.state.effective_in(g).await),
             _ => None,
         };
-        let effective = settings.as_ref().map(|s| self.state.effective(s));
-        let origin = origin(&msg, me, effective.as_ref());
+        let origin = origin(&msg, me, effective.as_deref());
         let text = strip_mention(&msg.content, me);
         let incoming = Incoming {
             from_bot: msg.author.bot,

@@ -37,8 +37,9 @@ pub use registration::{unregister, Scope};
 pub use state::{Faq, Reloads, State};
 
 /// The REST client: no pings by default, and through the proxy when one is
-/// configured.
-fn http(config: &BotConfig) -> Http {
+/// configured. Public for the load bench's floor bot (`examples/floor`),
+/// which must connect exactly as the bot does.
+pub fn http(config: &BotConfig) -> Http {
     let mut http = HttpBuilder::new(config.token.expose())
         // The bot must never ping: every message defaults to no mentions.
         .default_allowed_mentions(CreateAllowedMentions::new());

@@ -2,12 +2,13 @@
 //! reload), the configuration the handlers read, the anti-spam memory, the
 //! store (and the count of its failures), and the once-per-process flags.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
 
-use tokio::sync::watch;
+use tokio::sync::{watch, Notify};
 use tracing::warn;
 
 use super::policy::AntiSpam;
@@ -55,7 +56,7 @@ pub struct Reloads {
 /// What every event handler shares.
 pub struct State {
     faq: RwLock<Arc<Faq>>,
-    channels: HashSet<u64>,
+    channels: Arc<HashSet<u64>>,
     pub(super) guild: Option<u64>,
     pub(super) antispam: Mutex<AntiSpam>,
     /// The bot's own user id, from READY.
@@ -78,12 +79,88 @@ pub struct State {
     pub(super) ready: AtomicBool,
     /// Questions and votes handed to the store so far (kept or failed).
     recorded: watch::Sender<u64>,
+    /// Questions waiting for the writer task ([`State::record`]).
+    queue: Mutex<Vec<Queued>>,
+    /// Wakes the writer; a wake-up sent while it writes is kept for after.
+    queued: Notify,
+    /// Set once the writer task is started (by the first question).
+    writing: AtomicBool,
+    /// Each guild's settings in force, and when they were read
+    /// ([`State::effective_in`]).
+    effective: Mutex<HashMap<u64, Arc<Slot>>>,
+}
+
+/// One guild's settings in force, read once from `at` on.
+struct Slot {
+    at: Instant,
+    effective: tokio::sync::OnceCell<Arc<Effective>>,
+}
+
+/// How long a guild's settings are served without reading the store
+/// again. A change made through this process applies to the next message;
+/// one made elsewhere (`faqbot forget`, another process on the same
+/// PostgreSQL) within this long.
+const SETTINGS_TTL: Duration = Duration::from_secs(10);
+
+/// A lock that a panic elsewhere does not make unusable: what it guards
+/// (a queue, a cache) stays consistent at every step.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A question waiting to be written.
+struct Queued {
+    guild: u64,
+    channel: u64,
+    asked: Asked,
+    outcome: Outcome,
+    answered: Option<String>,
+    review: Option<(TextKind, String)>,
+}
+
+impl Queued {
+    fn question(&self) -> Question<'_> {
+        Question {
+            guild: self.guild,
+            channel: self.channel,
+            asked: self.asked,
+            outcome: self.outcome,
+            entry: self.answered.as_deref(),
+            review: self.review.as_ref().map(|(k, t)| (*k, t.as_str())),
+        }
+    }
+}
+
+/// The writer: whatever is queued, in one transaction, until the process
+/// (or the test's runtime) ends. A batch waits at most the pool's acquire
+/// timeout for a connection, so the queue holds seconds of questions at
+/// worst.
+async fn write_queue(state: Arc<State>, store: Store) {
+    loop {
+        state.queued.notified().await;
+        loop {
+            let batch = std::mem::take(&mut *lock(&state.queue));
+            if batch.is_empty() {
+                break;
+            }
+            let questions: Vec<Question<'_>> = batch.iter().map(Queued::question).collect();
+            if let Err(e) = store
+                .record_questions(&questions, crate::store::now())
+                .await
+            {
+                state.store_failed_n("recording questions", &e, batch.len() as u64);
+            }
+            state.recorded.send_modify(|n| *n += batch.len() as u64);
+        }
+    }
 }
 
 /// What a guild gets, its settings over the environment's defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Effective {
-    pub channels: HashSet<u64>,
+    /// Shared with the environment's set when the guild has none of its
+    /// own: not copied per message.
+    pub channels: Arc<HashSet<u64>>,
     pub unprompted: bool,
     pub answer_threshold: Option<f32>,
     pub cooldown: Option<std::time::Duration>,
@@ -93,7 +170,7 @@ impl State {
     pub fn new(faq: Faq, config: &BotConfig) -> State {
         State {
             faq: RwLock::new(Arc::new(faq)),
-            channels: config.channels.iter().copied().collect(),
+            channels: Arc::new(config.channels.iter().copied().collect()),
             guild: config.guild_id,
             antispam: Mutex::new(AntiSpam::default()),
             me: OnceLock::new(),
@@ -106,6 +183,10 @@ impl State {
             recorded: watch::Sender::new(0),
             ready: AtomicBool::new(false),
             notices: AtomicBool::new(false),
+            queue: Mutex::new(Vec::new()),
+            queued: Notify::new(),
+            writing: AtomicBool::new(false),
+            effective: Mutex::new(HashMap::new()),
         }
     }
 
@@ -139,6 +220,12 @@ impl State {
     /// Counts one question, and keeps it in the store off the reply's
     /// path: a slow or failed store never delays or stops an answer.
     /// `guild` is 0 for a DM; `answered` the entry posted, if any.
+    ///
+    /// Queued for one writer task, which writes whatever is queued in one
+    /// transaction ([`Store::record_questions`]): a burst of questions
+    /// costs a few commits, not one task and one transaction each, which
+    /// would hold the pool's connections (that the settings reads need) and
+    /// the memory of every waiting task.
     pub(super) fn record(
         self: &Arc<Self>,
         guild: u64,
@@ -154,55 +241,91 @@ impl State {
             "origin" => asked.as_str()
         )
         .increment(1);
-        let state = Arc::clone(self);
-        tokio::spawn(async move {
-            let Some(store) = state.store() else {
-                return;
-            };
-            let q = Question {
-                guild,
-                channel,
-                asked,
-                outcome,
-                entry: answered.as_deref(),
-                review: review.as_ref().map(|(k, t)| (*k, t.as_str())),
-            };
-            if let Err(e) = store.record_question(&q, crate::store::now()).await {
-                state.store_failed("recording a question", &e);
-            }
-            state.count_recorded();
-        });
+        let Some(store) = self.store() else {
+            return;
+        };
+        let queued = Queued {
+            guild,
+            channel,
+            asked,
+            outcome,
+            answered,
+            review,
+        };
+        lock(&self.queue).push(queued);
+        if !self.writing.swap(true, Ordering::AcqRel) {
+            tokio::spawn(write_queue(Arc::clone(self), store.clone()));
+        }
+        self.queued.notify_one();
     }
 
     /// Logs a store failure and counts it; the caller carries on without
     /// what it wanted to keep or read.
     pub(super) fn store_failed(&self, what: &str, e: &StoreError) {
-        warn!(what, error = %chain(e), "the store failed; carrying on without it");
-        metrics::counter!("faqbot_store_errors_total").increment(1);
-        self.store_errors.send_modify(|n| *n += 1);
+        self.store_failed_n(what, e, 1);
     }
 
-    /// One guild's settings, or none when there is no store or it failed.
-    pub(super) async fn settings(&self, guild: u64) -> GuildSettings {
+    /// [`State::store_failed`] for `n` things at once (a batch of
+    /// questions): each counts as one failure.
+    fn store_failed_n(&self, what: &str, e: &StoreError, n: u64) {
+        warn!(what, n, error = %chain(e), "the store failed; carrying on without it");
+        metrics::counter!("faqbot_store_errors_total").increment(n);
+        self.store_errors.send_modify(|c| *c += n);
+    }
+
+    /// The settings in force in `guild`, for every message: read from the
+    /// store at most once per [`SETTINGS_TTL`] per guild, not once per
+    /// message. Messages that arrive together wait for the one read in
+    /// flight: a burst would otherwise queue thousands of reads on the
+    /// pool's few connections. A failed read is not kept, so the next
+    /// message tries again.
+    pub(super) async fn effective_in(&self, guild: u64) -> Arc<Effective> {
         let Some(store) = &self.store else {
-            return GuildSettings::default();
+            return Arc::new(self.effective(&GuildSettings::default()));
         };
-        match store.settings(guild).await {
-            Ok(s) => s,
+        let slot = {
+            let mut cache = lock(&self.effective);
+            let now = Instant::now();
+            match cache.get(&guild) {
+                Some(s) if now.saturating_duration_since(s.at) < SETTINGS_TTL => Arc::clone(s),
+                _ => {
+                    let s = Arc::new(Slot {
+                        at: now,
+                        effective: tokio::sync::OnceCell::new(),
+                    });
+                    cache.insert(guild, Arc::clone(&s));
+                    s
+                }
+            }
+        };
+        let read = slot
+            .effective
+            .get_or_try_init(|| async {
+                let s = store.settings(guild).await?;
+                Ok::<_, StoreError>(Arc::new(self.effective(&s)))
+            })
+            .await;
+        match read {
+            Ok(e) => Arc::clone(e),
             Err(e) => {
                 self.store_failed("reading settings", &e);
-                GuildSettings::default()
+                Arc::new(self.effective(&GuildSettings::default()))
             }
         }
+    }
+
+    /// `guild`'s settings changed: the next message reads them again.
+    pub(super) fn settings_changed(&self, guild: u64) {
+        lock(&self.effective).remove(&guild);
     }
 
     /// The settings in force in a guild: its own, else the environment's.
     pub(super) fn effective(&self, s: &GuildSettings) -> Effective {
         Effective {
-            channels: s
-                .channels
-                .as_ref()
-                .map_or_else(|| self.channels.clone(), |c| c.iter().copied().collect()),
+            channels: s.channels.as_ref().map_or_else(
+                || Arc::clone(&self.channels),
+                |c| Arc::new(c.iter().copied().collect()),
+            ),
             unprompted: s.unprompted.unwrap_or(true),
             answer_threshold: s.answer_threshold.or(self.answer_threshold),
             cooldown: s
@@ -221,7 +344,7 @@ impl State {
         let Some(guild) = guild else {
             return false;
         };
-        let e = self.effective(&self.settings(guild).await);
+        let e = self.effective_in(guild).await;
         e.unprompted && e.channels.contains(&channel)
     }
 

@@ -12,6 +12,7 @@
 //! context), or store user ids or channel chatter (README, "What faqbot
 //! stores").
 
+use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -280,31 +281,58 @@ impl Store {
     /// Counts one question: its outcome, the entry answered, and the text
     /// when it is for review.
     pub async fn record_question(&self, q: &Question<'_>, at: i64) -> Result<(), StoreError> {
+        self.record_questions(std::slice::from_ref(q), at).await
+    }
+
+    /// Counts many questions in one transaction, as [`Store::record_question`]
+    /// would one by one: equal counts are summed first, so a burst of
+    /// questions costs one commit and one statement per distinct count
+    /// (and per review text), not a transaction each.
+    pub async fn record_questions(&self, qs: &[Question<'_>], at: i64) -> Result<(), StoreError> {
+        if qs.is_empty() {
+            return Ok(());
+        }
         let day = at.div_euclid(SECONDS_A_DAY);
+        let mut questions: BTreeMap<(u64, &str, &str), i64> = BTreeMap::new();
+        let mut answers: BTreeMap<(u64, &str), i64> = BTreeMap::new();
+        for q in qs {
+            *questions
+                .entry((q.guild, q.outcome.as_str(), q.asked.as_str()))
+                .or_default() += 1;
+            if let (Outcome::Answered, Some(entry)) = (q.outcome, q.entry) {
+                *answers.entry((q.guild, entry)).or_default() += 1;
+            }
+        }
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO question_counts (guild_id, day, verdict, origin, n) VALUES ($1, $2, $3, $4, 1) \
-             ON CONFLICT (guild_id, day, verdict, origin) DO UPDATE SET n = question_counts.n + 1",
-        )
-        .bind(id(q.guild))
-        .bind(day)
-        .bind(q.outcome.as_str())
-        .bind(q.asked.as_str())
-        .execute(&mut *tx)
-        .await?;
-        if let (Outcome::Answered, Some(entry)) = (q.outcome, q.entry) {
+        for ((guild, verdict, origin), n) in questions {
             sqlx::query(
-                "INSERT INTO answer_counts (guild_id, day, entry_id, n) VALUES ($1, $2, $3, 1) \
-                 ON CONFLICT (guild_id, day, entry_id) DO UPDATE SET n = answer_counts.n + 1",
+                "INSERT INTO question_counts (guild_id, day, verdict, origin, n) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (guild_id, day, verdict, origin) DO UPDATE SET n = question_counts.n + excluded.n",
             )
-            .bind(id(q.guild))
+            .bind(id(guild))
             .bind(day)
-            .bind(entry)
+            .bind(verdict)
+            .bind(origin)
+            .bind(n)
             .execute(&mut *tx)
             .await?;
         }
-        if let Some((kind, text)) = q.review {
-            insert_text(&mut tx, q.guild, q.channel, at, kind, text, q.entry).await?;
+        for ((guild, entry), n) in answers {
+            sqlx::query(
+                "INSERT INTO answer_counts (guild_id, day, entry_id, n) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (guild_id, day, entry_id) DO UPDATE SET n = answer_counts.n + excluded.n",
+            )
+            .bind(id(guild))
+            .bind(day)
+            .bind(entry)
+            .bind(n)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for q in qs {
+            if let Some((kind, text)) = q.review {
+                insert_text(&mut tx, q.guild, q.channel, at, kind, text, q.entry).await?;
+            }
         }
         tx.commit().await?;
         Ok(())
@@ -392,8 +420,7 @@ impl Store {
         .bind(since)
         .fetch_all(&self.pool)
         .await?;
-        let mut entries: std::collections::BTreeMap<String, EntryStats> =
-            std::collections::BTreeMap::default();
+        let mut entries: BTreeMap<String, EntryStats> = BTreeMap::default();
         for row in &answers {
             let e = entry_of(&mut entries, row.try_get(0)?);
             e.answers += count(row.try_get::<i64, _>(1)?);
@@ -614,10 +641,7 @@ fn review_text(row: &AnyRow) -> Result<ReviewText, StoreError> {
     })
 }
 
-fn entry_of(
-    entries: &mut std::collections::BTreeMap<String, EntryStats>,
-    id: String,
-) -> &mut EntryStats {
+fn entry_of(entries: &mut BTreeMap<String, EntryStats>, id: String) -> &mut EntryStats {
     entries.entry(id.clone()).or_insert(EntryStats {
         id,
         answers: 0,

@@ -112,8 +112,9 @@ async fn a_store_that_fails_while_the_bot_runs_does_not_stop_answers() {
             .await;
     }
     let mut errors = bot.state.store_errors();
-    // Per message: the settings read and the question's write.
-    tokio::time::timeout(WAIT, errors.wait_for(|n| *n >= 4))
+    // Per message: the question's write (the guild's settings were read
+    // once, before the store went away, and are served from memory).
+    tokio::time::timeout(WAIT, errors.wait_for(|n| *n >= 2))
         .await
         .expect("the failures are counted")
         .unwrap();

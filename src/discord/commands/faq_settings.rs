@@ -118,6 +118,7 @@ impl SlashCommand for FaqSettings {
                 .put_settings(guild.get(), &after, crate::store::now())
                 .await
                 .context("writing the settings")?;
+            call.state.settings_changed(guild.get());
             info!(
                 guild = %guild,
                 admin = %call.cmd.user.id,

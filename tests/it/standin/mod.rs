@@ -825,6 +825,17 @@ impl StandIn {
         self.shared.lock().requests.clone()
     }
 
+    /// How many recorded requests match `pred`, and when the last of them
+    /// arrived: cheap to poll under load, as nothing is cloned.
+    pub fn count_requests(&self, pred: impl Fn(&Recorded) -> bool) -> (usize, Option<Instant>) {
+        let state = self.shared.lock();
+        state
+            .requests
+            .iter()
+            .filter(|r| pred(r))
+            .fold((0, None), |(n, last), r| (n + 1, last.max(Some(r.at))))
+    }
+
     /// Every gateway record so far, in order.
     pub fn gateway_log(&self) -> Vec<GatewayRecord> {
         self.shared.lock().gateway_log.clone()
