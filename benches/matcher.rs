@@ -52,7 +52,10 @@ const QUESTIONS: &[&str] = &[
 fn generated(n: usize) -> KnowledgeBase {
     load_files(
         Path::new("generated"),
-        &[(PathBuf::from("generated.toml"), generated_faq::toml(n))],
+        &[
+            (PathBuf::from("generated.toml"), generated_faq::toml(n)),
+            (PathBuf::from("roles.toml"), generated_faq::roles()),
+        ],
     )
     .expect("generated FAQ loads")
 }

@@ -35,6 +35,24 @@ const WORDS: &[&str] = &[
     "cluster",
 ];
 
+/// A roles file for a FAQ that is only [`toml`]: the two roles its entries
+/// name, with no `names`, so no question names one. The bot's reload test
+/// adds generated entries to the shipped FAQ, which defines the roles.
+#[allow(
+    dead_code,
+    reason = "the bench reads it; the bot's test has the shipped roles"
+)]
+pub fn roles() -> String {
+    let mut text = String::new();
+    for id in ["data-scientist", "ml-engineer"] {
+        let _ = write!(
+            text,
+            "[[role]]\nid = \"{id}\"\nname = \"{id}\"\nsummary = \"s\"\nsets_apart = \"t\"\nsource = \"Generated\"\n"
+        );
+    }
+    text
+}
+
 /// The text of one FAQ file of `n` entries (ids `gen-0`, `gen-1`, …, one
 /// source of its own, the roles in turn), the same on every run: a
 /// deterministic generator whose phrasings draw a third of their words
