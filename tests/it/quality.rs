@@ -107,10 +107,10 @@ fn validation_split_scores_at_least_89_percent() {
     score("validation", 89.0);
 }
 
-/// The estimate: three authors none of whose questions were fit or chosen
-/// on, scored once after the design was frozen: 84.4% (405/480), up from
-/// 65.4% on first run. A gate now, so it can only go up.
+/// The estimate: four authors none of whose questions were fit, chosen on
+/// or read, scored once after the design was frozen: 90.6% (580/640), up
+/// from 88.3% when they arrived. A gate now, so it can only go up.
 #[test]
-fn test_split_scores_at_least_84_percent() {
-    score("test", 84.0);
+fn test_split_scores_at_least_90_percent() {
+    score("test", 90.0);
 }
