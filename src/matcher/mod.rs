@@ -183,7 +183,7 @@ struct SemanticIndex {
     answers: Vectors,
     answer_topics: Topics,
     entry_answers: Vec<Range<u32>>,
-    /// The labeled questions of `model/examples.jsonl`, one vector each:
+    /// The labeled questions of `model/examples.toml`, one vector each:
     /// per entry the rows of those its answer passed, and the rows of
     /// those that had to get silence.
     examples: Vectors,
@@ -468,8 +468,12 @@ impl Matcher {
     /// engineer salary entry; `"what tools does a carpenter use"` →
     /// `Verdict::Silent`.
     pub fn ask(&self, question: &str) -> Verdict {
+        self.verdict(&self.rank(question))
+    }
+
+    /// A ranking read through the thresholds.
+    fn verdict(&self, hits: &[Hit]) -> Verdict {
         let t = self.thresholds;
-        let hits = self.rank(question);
         match hits.first() {
             Some(best) if best.score >= t.answer => Verdict::Answer {
                 hit: *best,
@@ -502,21 +506,18 @@ impl Matcher {
     /// dashboard today" is as close to the dashboard entry as "ds
     /// dashboards", but it says something ("built") that no entry is about.
     pub fn ask_message(&self, text: &str) -> (Verdict, bool) {
-        let verdict = self.ask(text);
+        let candidates = self.candidates(text);
+        let hits: Vec<Hit> = candidates.iter().map(Candidate::hit).collect();
+        let verdict = self.verdict(&hits);
+        // `unknown` is the whole message's, the same on every candidate:
+        // 0 when the FAQ knows every content word.
+        let knows_every_word = candidates.first().is_some_and(|c| c.signals.unknown == 0.0);
         let question = self.reads_as_question(text)
             || (text::tokenize(text).len() <= SHORT_QUERY
                 && matches!(&verdict, Verdict::Answer { hit, .. }
                     if hit.score >= Decision::shipped().confident)
-                && self.knows_every_word(text));
+                && knows_every_word);
         (verdict, question)
-    }
-
-    /// Whether every content word of `text` is a concept some entry holds.
-    fn knows_every_word(&self, text: &str) -> bool {
-        let a = self
-            .lexicon
-            .analyze(&self.read_tokens(text, &mut Vec::new()));
-        a.terms.iter().all(|t| self.concepts.contains_key(&t.key))
     }
 
     /// What a maintainer should fix: each phrasing (question or alternate)
