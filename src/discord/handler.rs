@@ -16,7 +16,7 @@ use tracing::{debug, error, info, warn};
 
 use super::commands::{self, Call, CommandError, SlashCommand};
 use super::policy::{at_threshold, decide, strip_mention, Action, Incoming, Origin};
-use super::state::Effective;
+use super::state::{Effective, Record};
 use super::{convert, registration};
 use crate::logging::chain;
 use crate::matcher::Verdict;
@@ -274,14 +274,14 @@ impl Handler {
         let Some((asked, outcome, review)) = record else {
             return;
         };
-        self.state.record(
-            msg.guild_id.map_or(0, serenity::all::GuildId::get),
-            msg.channel_id.get(),
+        self.state.record(Record {
+            guild: msg.guild_id.map_or(0, serenity::all::GuildId::get),
+            channel: msg.channel_id.get(),
             asked,
             outcome,
             answered,
-            review.map(|k| (k, text.to_owned())),
-        );
+            review: review.map(|k| (k, text.to_owned())),
+        });
     }
 
     /// Runs a slash command and answers it. A slow command is acknowledged

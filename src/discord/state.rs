@@ -80,7 +80,7 @@ pub struct State {
     /// Questions and votes handed to the store so far (kept or failed).
     recorded: watch::Sender<u64>,
     /// Questions waiting for the writer task ([`State::record`]).
-    queue: Mutex<Vec<Queued>>,
+    queue: Mutex<Vec<Record>>,
     /// Wakes the writer; a wake-up sent while it writes is kept for after.
     queued: Notify,
     /// Set once the writer task is started (by the first question).
@@ -108,17 +108,18 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// A question waiting to be written.
-struct Queued {
-    guild: u64,
-    channel: u64,
-    asked: Asked,
-    outcome: Outcome,
-    answered: Option<String>,
-    review: Option<(TextKind, String)>,
+/// A question to count ([`State::record`]), kept until the writer takes
+/// it. `guild` is 0 for a DM; `answered` the entry posted, if any.
+pub(super) struct Record {
+    pub guild: u64,
+    pub channel: u64,
+    pub asked: Asked,
+    pub outcome: Outcome,
+    pub answered: Option<String>,
+    pub review: Option<(TextKind, String)>,
 }
 
-impl Queued {
+impl Record {
     fn question(&self) -> Question<'_> {
         Question {
             guild: self.guild,
@@ -143,7 +144,7 @@ async fn write_queue(state: Arc<State>, store: Store) {
             if batch.is_empty() {
                 break;
             }
-            let questions: Vec<Question<'_>> = batch.iter().map(Queued::question).collect();
+            let questions: Vec<Question<'_>> = batch.iter().map(Record::question).collect();
             if let Err(e) = store
                 .record_questions(&questions, crate::store::now())
                 .await
@@ -219,40 +220,23 @@ impl State {
 
     /// Counts one question, and keeps it in the store off the reply's
     /// path: a slow or failed store never delays or stops an answer.
-    /// `guild` is 0 for a DM; `answered` the entry posted, if any.
     ///
     /// Queued for one writer task, which writes whatever is queued in one
     /// transaction ([`Store::record_questions`]): a burst of questions
     /// costs a few commits, not one task and one transaction each, which
     /// would hold the pool's connections (that the settings reads need) and
     /// the memory of every waiting task.
-    pub(super) fn record(
-        self: &Arc<Self>,
-        guild: u64,
-        channel: u64,
-        asked: Asked,
-        outcome: Outcome,
-        answered: Option<String>,
-        review: Option<(TextKind, String)>,
-    ) {
+    pub(super) fn record(self: &Arc<Self>, question: Record) {
         metrics::counter!(
             "faqbot_questions_total",
-            "verdict" => outcome.as_str(),
-            "origin" => asked.as_str()
+            "verdict" => question.outcome.as_str(),
+            "origin" => question.asked.as_str()
         )
         .increment(1);
         let Some(store) = self.store() else {
             return;
         };
-        let queued = Queued {
-            guild,
-            channel,
-            asked,
-            outcome,
-            answered,
-            review,
-        };
-        lock(&self.queue).push(queued);
+        lock(&self.queue).push(question);
         if !self.writing.swap(true, Ordering::AcqRel) {
             tokio::spawn(write_queue(Arc::clone(self), store.clone()));
         }

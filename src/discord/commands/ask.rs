@@ -5,6 +5,7 @@ use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption};
 use serenity::async_trait;
 
 use super::{Call, CommandError, SlashCommand};
+use crate::discord::state::Record;
 use crate::discord::State;
 use crate::matcher::Verdict;
 use crate::render::discord::{self as view, limits, CommandHelp, Reply, CHOICE_PREFIX};
@@ -68,14 +69,14 @@ impl SlashCommand for Ask {
         };
         let review =
             (outcome != Outcome::Answered).then(|| (TextKind::Unanswered, question.to_owned()));
-        call.state.record(
-            call.cmd.guild_id.map_or(0, serenity::all::GuildId::get),
-            call.cmd.channel_id.get(),
-            Asked::Slash,
+        call.state.record(Record {
+            guild: call.cmd.guild_id.map_or(0, serenity::all::GuildId::get),
+            channel: call.cmd.channel_id.get(),
+            asked: Asked::Slash,
             outcome,
             answered,
             review,
-        );
+        });
         Ok(match verdict {
             Verdict::Answer { hit, .. } => {
                 view::private_answer(kb, &kb.entries()[hit.entry], hit.score)
