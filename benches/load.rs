@@ -17,9 +17,9 @@
 //!   asking for the same entry in one channel gets the reply is not fixed:
 //!   the run fails unless every (channel, entry) pair gets exactly one
 //!   reply, to one of its messages, and nothing else is posted.
-//! - the floor: with its own gate (`examples/floor/gate.rs`), every message
-//!   that reads as a question gets exactly one reply, and nothing else is
-//!   posted.
+//! - the floor: every message that reads as a question by the policy's
+//!   cheap gate (`Matcher::reads_as_question`) gets exactly one reply, and
+//!   nothing else is posted.
 //!
 //! Reported per bot: the time to drain the burst (first message sent to
 //! last reply received), latency from the event leaving the stand-in to
@@ -40,9 +40,6 @@
 
 #[path = "../tests/it/standin/mod.rs"]
 mod standin;
-
-#[path = "../examples/floor/gate.rs"]
-mod floor_gate;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
@@ -242,8 +239,6 @@ struct Plan {
 impl Plan {
     fn new(root: &Path, kb: &KnowledgeBase, guilds: usize, messages: usize) -> Plan {
         let matcher = Matcher::new(kb);
-        let question_words: HashSet<String> =
-            kb.vocabulary().question_words.iter().cloned().collect();
         let pool = questions(root);
         let mut rng = Rng(0x5EED_FAC7_B075);
         let mut matching = Duration::ZERO;
@@ -270,7 +265,7 @@ impl Plan {
                     Action::Answer(hit) => Some(kb.entries()[hit.entry].id.clone()),
                     _ => None,
                 };
-                let question_like = floor_gate::question_like(&text, &question_words);
+                let question_like = matcher.reads_as_question(&text);
                 Planned {
                     guild,
                     text,

@@ -1,13 +1,13 @@
 //! The floor: the least a serenity bot can do under the load bench, to
 //! measure faqbot against. It connects exactly as `faqbot run` does (the
 //! same configuration, REST client and intents) and replies one fixed
-//! embed to every message that reads as a question ([`gate`]); no matching,
-//! no store, no anti-spam.
+//! embed to every message that reads as a question by the policy's cheap
+//! gate before any matching (`faqbot::matcher::reads_as_question`: a `?`,
+//! or an opening word from `faq/vocabulary.toml`'s `question_words`); no
+//! matching, no store, no anti-spam.
 //!
 //! `DISCORD_TOKEN=… DISCORD_HTTP_PROXY=… cargo run --release --example floor`;
 //! `benches/load.rs` starts it with `--bot floor` or `--bot both`.
-
-mod gate;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -38,7 +38,8 @@ impl EventHandler for Floor {
     }
 
     async fn message(&self, ctx: Context, msg: Message) {
-        if msg.author.bot || !gate::question_like(&msg.content, &self.question_words) {
+        if msg.author.bot || !faqbot::matcher::reads_as_question(&msg.content, &self.question_words)
+        {
             return;
         }
         let embed = CreateEmbed::new().title(TITLE).description(TEXT);

@@ -971,10 +971,7 @@ impl Matcher {
     /// A `?`, or a first word that opens a question (the vocabulary's
     /// `question_words`): "what do MLEs earn" → true.
     pub fn reads_as_question(&self, text: &str) -> bool {
-        text.contains('?')
-            || text::tokenize(text)
-                .first()
-                .is_some_and(|w| self.question_words.contains(w))
+        reads_as_question(text, &self.question_words)
     }
 
     /// The lexical score of every entry any reading finds: the best over
@@ -1270,6 +1267,19 @@ fn entries_by_concept(
         }
     }
     in_entries
+}
+
+/// [`Matcher::reads_as_question`] without a matcher, for a caller that
+/// has only the vocabulary's `question_words` (the load bench's floor bot
+/// answers what this passes, and matches nothing).
+pub fn reads_as_question<S: std::hash::BuildHasher>(
+    text: &str,
+    question_words: &std::collections::HashSet<String, S>,
+) -> bool {
+    text.contains('?')
+        || text::tokenize(text)
+            .first()
+            .is_some_and(|w| question_words.contains(w))
 }
 
 /// The entries of the `k` best hits, best first (ties: lower entry).
