@@ -268,10 +268,14 @@ impl SemanticIndex {
     /// an example never votes for its own text, so the questions the
     /// examples came from are scored as if they were new.
     fn nearest_example(&self, rows: &[u32], q: &[f32]) -> f32 {
-        rows.iter()
-            .map(|&r| self.examples.similarity(r as usize, q))
-            .filter(|&s| s < SAME_TEXT)
-            .fold(0.0, f32::max)
+        let mut best = 0.0_f32;
+        self.examples
+            .similarities(rows.iter().map(|&r| r as usize), q, |s| {
+                if s < SAME_TEXT {
+                    best = best.max(s);
+                }
+            });
+        best
     }
 }
 
@@ -828,9 +832,10 @@ impl Matcher {
             .map(|e| {
                 let mut best = 0.0_f32;
                 for Reading { vector: q, .. } in readings {
-                    for p in self.entry_phrasings[e].clone() {
-                        best = best.max(self.semantic.phrasings.similarity(p as usize, q));
-                    }
+                    let rows = self.entry_phrasings[e].clone().map(|p| p as usize);
+                    self.semantic
+                        .phrasings
+                        .similarities(rows, q, |s| best = best.max(s));
                 }
                 Hit {
                     entry: e,
@@ -857,25 +862,34 @@ impl Matcher {
             let mut coarse = vec![0.0_f32; entries];
             for Reading { vector: q, .. } in readings {
                 let q = &q[..COARSE_DIMS.min(q.len())];
-                for (e, c) in coarse.iter_mut().enumerate() {
-                    *c = c.max(self.semantic.coarse.similarity(e, q));
-                }
+                let mut c = coarse.iter_mut();
+                self.semantic.coarse.similarities(0..entries, q, |s| {
+                    if let Some(c) = c.next() {
+                        *c = c.max(s);
+                    }
+                });
             }
             top_indices(&coarse, COARSE_KEEP)
         };
         let mut near: Vec<Hit> = compared
-            .into_iter()
-            .map(|e| {
-                let mut best = 0.0_f32;
-                for Reading { vector: q, .. } in readings {
-                    best = best.max(self.semantic.centroids.similarity(e, q));
-                }
-                Hit {
-                    entry: e,
-                    score: best,
-                }
+            .iter()
+            .map(|&e| Hit {
+                entry: e,
+                score: 0.0,
             })
             .collect();
+        // Reading by reading, each entry's best in the same order as one
+        // entry at a time would take it.
+        for Reading { vector: q, .. } in readings {
+            let mut hit = near.iter_mut();
+            self.semantic
+                .centroids
+                .similarities(compared.iter().copied(), q, |s| {
+                    if let Some(h) = hit.next() {
+                        h.score = h.score.max(s);
+                    }
+                });
+        }
         best_entries(&mut near, k)
     }
 
@@ -948,22 +962,25 @@ impl Matcher {
             ..
         } in readings
         {
-            for p in phrasings.clone() {
-                topic = topic.max(s.phrasing_topics.similarity(&s.phrasings, p as usize, t));
-            }
+            let rows = phrasings.clone().map(|p| p as usize);
+            s.phrasing_topics
+                .similarities(&s.phrasings, rows, t, |x| topic = topic.max(x));
             centroid = centroid.max(s.centroids.similarity(e, q));
-            for i in answers.clone() {
-                let i = i as usize;
-                let a = s.answers.similarity(i, q);
+            let answers = answers.clone().map(|i| i as usize);
+            // The same two vectors: the same similarity, computed once.
+            // (A max of finite floats is the same in any order, so the
+            // topic pass after may take the others.)
+            let shared = |i: usize| *same && s.answer_topics.is_same(i);
+            let mut i = answers.clone();
+            s.answers.similarities(answers.clone(), q, |a| {
                 answer = answer.max(a);
-                // The same two vectors: the same similarity, computed once.
-                let a_topic = if *same && s.answer_topics.is_same(i) {
-                    a
-                } else {
-                    s.answer_topics.similarity(&s.answers, i, t)
-                };
-                answer_topic = answer_topic.max(a_topic);
-            }
+                if i.next().is_some_and(shared) {
+                    answer_topic = answer_topic.max(a);
+                }
+            });
+            let rest = answers.filter(|&i| !shared(i));
+            s.answer_topics
+                .similarities(&s.answers, rest, t, |a| answer_topic = answer_topic.max(a));
         }
         (topic, centroid, answer, answer_topic)
     }
