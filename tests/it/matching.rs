@@ -125,7 +125,11 @@ fn look_alike_questions_about_other_jobs_get_silence() {
             }
         }
     }
-    assert!(answered.len() <= 5, "{} of 40 answered: {answered:?}", answered.len());
+    assert!(
+        answered.len() <= 5,
+        "{} of 40 answered: {answered:?}",
+        answered.len()
+    );
 }
 
 #[test]
