@@ -183,9 +183,10 @@ struct SemanticIndex {
     answers: Vectors,
     answer_topics: Topics,
     entry_answers: Vec<Range<u32>>,
-    /// The labeled questions of `model/examples.toml`, one vector each:
-    /// per entry the rows of those its answer passed, and the rows of
-    /// those that had to get silence.
+    /// The labeled questions of `model/examples.toml`, one vector per
+    /// distinct question as read (a question that passed several entries
+    /// is one row, not one per entry): per entry the rows of those its
+    /// answer passed, and the rows of those that had to get silence.
     examples: Vectors,
     examples_for: Vec<Vec<u32>>,
     examples_silent: Vec<u32>,
@@ -229,7 +230,19 @@ impl SemanticIndex {
             })
             .collect();
         let labeled = examples::shipped();
-        let examples = Vectors::encode(labeled.iter().map(|x| read(&x.q, false)));
+        let mut distinct: HashMap<String, u32> = HashMap::default();
+        let mut example_texts = Vec::new();
+        let example_rows: Vec<u32> = labeled
+            .iter()
+            .map(|x| {
+                let text = read(&x.q, false);
+                *distinct.entry(text.clone()).or_insert_with(|| {
+                    example_texts.push(text);
+                    example_texts.len() as u32 - 1
+                })
+            })
+            .collect();
+        let examples = Vectors::encode(&example_texts);
         let index: HashMap<&str, usize> = kb
             .entries()
             .iter()
@@ -238,16 +251,20 @@ impl SemanticIndex {
             .collect();
         let mut examples_for = vec![Vec::new(); kb.entries().len()];
         let mut examples_silent = Vec::new();
-        for (row, x) in labeled.iter().enumerate() {
+        for (&row, x) in example_rows.iter().zip(labeled) {
             match &x.entry {
                 // An entry this FAQ no longer has: the example says nothing.
                 Some(id) => {
                     if let Some(&e) = index.get(id.as_str()) {
-                        examples_for[e].push(row as u32);
+                        examples_for[e].push(row);
                     }
                 }
-                None => examples_silent.push(row as u32),
+                None => examples_silent.push(row),
             }
+        }
+        for rows in examples_for.iter_mut().chain([&mut examples_silent]) {
+            rows.sort_unstable();
+            rows.dedup();
         }
         let texts: Vec<String> = sentences.iter().map(|s| read(s, false)).collect();
         SemanticIndex {
@@ -267,15 +284,33 @@ impl SemanticIndex {
     /// The closest of `rows` to `q`, leaving out a row that is `q` itself:
     /// an example never votes for its own text, so the questions the
     /// examples came from are scored as if they were new.
-    fn nearest_example(&self, rows: &[u32], q: &[f32]) -> f32 {
-        let mut best = 0.0_f32;
-        self.examples
-            .similarities(rows.iter().map(|&r| r as usize), q, |s| {
-                if s < SAME_TEXT {
-                    best = best.max(s);
-                }
-            });
-        best
+    ///
+    /// `seen` holds this reading's similarity to each example row computed
+    /// so far (NaN: not yet). Candidates share many examples (a question
+    /// passes three entries on average), so each is compared once per
+    /// reading; a dot product gives the same float whenever it is taken.
+    fn nearest_example(&self, rows: &[u32], q: &[f32], seen: &mut [f32]) -> f32 {
+        let missing: Vec<usize> = rows
+            .iter()
+            .map(|&r| r as usize)
+            .filter(|&r| seen[r].is_nan())
+            .collect();
+        let mut next = missing.iter();
+        self.examples.similarities(missing.iter().copied(), q, |s| {
+            if let Some(&r) = next.next() {
+                seen[r] = s;
+            }
+        });
+        rows.iter()
+            .map(|&r| seen[r as usize])
+            .filter(|&s| s < SAME_TEXT)
+            .fold(0.0, f32::max)
+    }
+
+    /// A fresh `seen` for [`SemanticIndex::nearest_example`], one per
+    /// reading.
+    fn unseen_examples(&self, readings: usize) -> Vec<Vec<f32>> {
+        vec![vec![f32::NAN; self.examples.len()]; readings]
     }
 }
 
@@ -632,7 +667,8 @@ impl Matcher {
         let lex_of = scores_of(&lex, &picked);
         let sem_of = scores_of(&sem, &picked);
         let (known, specificity, unknown) = self.saying(&whole);
-        let sem_silent = self.example_similarity(&readings, None, 0.0);
+        let mut seen = self.semantic.unseen_examples(readings.len());
+        let sem_silent = self.example_similarity(&readings, None, 0.0, &mut seen);
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         let questionish = flag(self.reads_as_question(question));
         let mut signals: Vec<Signals> = picked
@@ -642,7 +678,7 @@ impl Matcher {
                 let role_fit = role_agreement(&whole, self.audiences[e]);
                 let (sem_topic, sem_centroid, sem_answer, sem_answer_topic) =
                     self.entry_similarity(&readings, e);
-                let sem_example = self.example_similarity(&readings, Some(e), sem_of[i]);
+                let sem_example = self.example_similarity(&readings, Some(e), sem_of[i], &mut seen);
                 Signals {
                     lex: lex_of[i],
                     lex_entry: readings
@@ -936,14 +972,21 @@ impl Matcher {
     /// `sem_example` for entry `e` (its phrasings' best similarity is
     /// `floor`), or `sem_silent` for `None`: the closest labeled example
     /// over the message's readings.
-    fn example_similarity(&self, readings: &[Reading], e: Option<usize>, floor: f32) -> f32 {
+    fn example_similarity(
+        &self,
+        readings: &[Reading],
+        e: Option<usize>,
+        floor: f32,
+        seen: &mut [Vec<f32>],
+    ) -> f32 {
         let rows = match e {
             Some(e) => &self.semantic.examples_for[e],
             None => &self.semantic.examples_silent,
         };
         readings
             .iter()
-            .map(|r| self.semantic.nearest_example(rows, &r.vector))
+            .zip(seen)
+            .map(|(r, seen)| self.semantic.nearest_example(rows, &r.vector, seen))
             .fold(floor, f32::max)
     }
 

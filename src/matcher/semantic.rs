@@ -125,6 +125,11 @@ impl Vectors {
     fn row(&self, i: usize) -> &[f32] {
         &self.data[i * self.dim..(i + 1) * self.dim]
     }
+
+    /// How many vectors there are.
+    pub fn len(&self) -> usize {
+        self.data.len() / self.dim.max(1)
+    }
 }
 
 /// The dot product of `query` with each of `rows`, handed to `each` in
