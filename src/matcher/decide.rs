@@ -45,7 +45,7 @@ pub struct Signals {
     /// The same, with role names left out of both.
     pub sem_answer_topic: f32,
     /// Cosine similarity to the closest labeled example question this
-    /// entry's answer was right for (`model/examples.jsonl`), or to its
+    /// entry's answer was right for (`model/examples.toml`), or to its
     /// closest phrasing when that is closer: how people who were not
     /// writing the FAQ asked for this entry.
     pub sem_example: f32,

@@ -1,9 +1,10 @@
 //! Labeled example questions (`model/examples.toml`): how people who never
 //! saw the FAQ asked for each entry, and what they asked that had to get
-//! silence. Written by `scripts/fit_decision.py` from the train split of
-//! `tests/questions/` (never from validation, test or the public sets); the
-//! semantic index compares a question with them (`sem_example`,
-//! `sem_silent`).
+//! silence. Written by `scripts/fit_decision.py`: from the train split of
+//! `tests/questions/` while the weights are fit and the thresholds chosen
+//! on validation, then (`--final`, what ships) from train and validation
+//! both; never from the test split or the public sets. The semantic index
+//! compares a question with them (`sem_example`, `sem_silent`).
 //!
 //! Owns: reading the compiled-in file. Must not: know any vocabulary.
 
