@@ -259,7 +259,7 @@ impl Plan {
                     text: &text,
                 };
                 let started = Instant::now();
-                let action = decide(&incoming, |q| matcher.ask_message(q));
+                let action = decide(&incoming, |q, need| matcher.ask_message(q, need));
                 matching += started.elapsed();
                 let entry = match action {
                     Action::Answer(hit) => Some(kb.entries()[hit.entry].id.clone()),

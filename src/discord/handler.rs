@@ -77,9 +77,9 @@ impl EventHandler for Handler {
         // `ask` runs only for a message that is a question to the bot (or
         // one heard in a listening channel); its verdict is what is counted.
         let mut verdict = None;
-        let action = decide(&incoming, |q| {
+        let action = decide(&incoming, |q, need| {
             let started = Instant::now();
-            let (v, question) = faq.matcher.ask_message(q);
+            let (v, question) = faq.matcher.ask_message(q, need);
             metrics::histogram!("faqbot_match_seconds").record(started.elapsed().as_secs_f64());
             let v = match threshold {
                 Some(t) => at_threshold(v, t),

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use crate::matcher::{Hit, Verdict, MAX_SUGGESTIONS};
+use crate::matcher::{Hit, Need, Verdict, MAX_SUGGESTIONS};
 
 /// Where a message came from, as far as answering goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +47,9 @@ pub enum Action {
 
 /// Decides, given what the matcher says of the text: its verdict, and
 /// whether it reads as a question ([`crate::matcher::Matcher::ask_message`]).
-/// `ask` is called only when the message may be answered.
-pub fn decide(msg: &Incoming<'_>, ask: impl FnOnce(&str) -> (Verdict, bool)) -> Action {
+/// `ask` is called only when the message may be answered, and told whether
+/// only a question's verdict is of use.
+pub fn decide(msg: &Incoming<'_>, ask: impl FnOnce(&str, Need) -> (Verdict, bool)) -> Action {
     if msg.from_bot || msg.from_webhook || msg.from_self {
         return Action::Ignore;
     }
@@ -56,11 +57,11 @@ pub fn decide(msg: &Incoming<'_>, ask: impl FnOnce(&str) -> (Verdict, bool)) -> 
         Origin::Channel { listening: false } => Action::Ignore,
         // Unprompted: only what reads as a question, only when sure, never
         // suggestions. Chatter in the channel is not ours.
-        Origin::Channel { listening: true } => match ask(msg.text) {
+        Origin::Channel { listening: true } => match ask(msg.text, Need::Question) {
             (Verdict::Answer { hit, .. }, true) => Action::Answer(hit),
             _ => Action::Ignore,
         },
-        Origin::Dm | Origin::Mention => match ask(msg.text).0 {
+        Origin::Dm | Origin::Mention => match ask(msg.text, Need::Verdict).0 {
             Verdict::Answer { hit, .. } => Action::Answer(hit),
             Verdict::Suggest(hits) => Action::Suggest(hits),
             Verdict::Silent => Action::Hint,
@@ -68,7 +69,7 @@ pub fn decide(msg: &Incoming<'_>, ask: impl FnOnce(&str) -> (Verdict, bool)) -> 
         // "thanks, that helps!" under the bot's answer asks nothing: no
         // answer, no hint. A real follow-up question is answered, or gets
         // suggestions.
-        Origin::ReplyToBot => match ask(msg.text) {
+        Origin::ReplyToBot => match ask(msg.text, Need::Question) {
             (Verdict::Answer { hit, .. }, true) => Action::Answer(hit),
             (Verdict::Suggest(hits), true) => Action::Suggest(hits),
             _ => Action::Ignore,
@@ -242,8 +243,8 @@ mod tests {
 
     /// The matcher's reply: a verdict, and whether the text reads as a
     /// question.
-    fn asked(verdict: Verdict, question: bool) -> impl FnOnce(&str) -> (Verdict, bool) {
-        move |_| (verdict, question)
+    fn asked(verdict: Verdict, question: bool) -> impl FnOnce(&str, Need) -> (Verdict, bool) {
+        move |_, _| (verdict, question)
     }
 
     #[test]
@@ -286,6 +287,28 @@ mod tests {
             ),
             Action::Ignore
         );
+    }
+
+    /// Unprompted, only a question's verdict is of use, so the matcher may
+    /// skip the rest; a DM or a mention is answered either way.
+    #[test]
+    fn only_what_is_answered_whatever_it_reads_as_needs_a_full_verdict() {
+        let need = |origin| {
+            let mut told = None;
+            decide(&msg(origin, "so anyway"), |_, need| {
+                told = Some(need);
+                (Verdict::Silent, false)
+            });
+            told
+        };
+        assert_eq!(
+            need(Origin::Channel { listening: true }),
+            Some(Need::Question)
+        );
+        assert_eq!(need(Origin::ReplyToBot), Some(Need::Question));
+        assert_eq!(need(Origin::Dm), Some(Need::Verdict));
+        assert_eq!(need(Origin::Mention), Some(Need::Verdict));
+        assert_eq!(need(Origin::Channel { listening: false }), None);
     }
 
     #[test]

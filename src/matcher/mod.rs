@@ -158,6 +158,17 @@ impl std::fmt::Display for Finding {
     }
 }
 
+/// What a caller of [`Matcher::ask_message`] does with its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// The verdict, whether or not the message reads as a question: a DM
+    /// or a mention is answered, or pointed to `/ask`, either way.
+    Verdict,
+    /// The verdict only of a message that reads as a question: one heard
+    /// in a listening channel, or a reply to the bot.
+    Question,
+}
+
 /// One entry considered for a question: its signals and the probability
 /// the decision model gives them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -544,14 +555,24 @@ impl Matcher {
     /// The last condition tells a keyword query from a remark: "I built a
     /// dashboard today" is as close to the dashboard entry as "ds
     /// dashboards", but it says something ("built") that no entry is about.
-    pub fn ask_message(&self, text: &str) -> (Verdict, bool) {
+    ///
+    /// With [`Need::Question`] a message that cannot read as a question (no
+    /// `?`, no question word, longer than a short query) is not matched at
+    /// all: `(Silent, false)`, the verdict it would have had being of no
+    /// use to the caller. Most chatter in a busy listening channel is such
+    /// a message, and matching is the bot's main cost per message.
+    pub fn ask_message(&self, text: &str, need: Need) -> (Verdict, bool) {
+        let asks = self.reads_as_question(text);
+        if need == Need::Question && !asks && text::tokenize(text).len() > SHORT_QUERY {
+            return (Verdict::Silent, false);
+        }
         let candidates = self.candidates(text);
         let hits: Vec<Hit> = candidates.iter().map(Candidate::hit).collect();
         let verdict = self.verdict(&hits);
         // `unknown` is the whole message's, the same on every candidate:
         // 0 when the FAQ knows every content word.
         let knows_every_word = candidates.first().is_some_and(|c| c.signals.unknown == 0.0);
-        let question = self.reads_as_question(text)
+        let question = asks
             || (text::tokenize(text).len() <= SHORT_QUERY
                 && matches!(&verdict, Verdict::Answer { hit, .. }
                     if hit.score >= Decision::shipped().confident)

@@ -3,7 +3,7 @@
 //! Questions are built from templates, not copied from any question set.
 
 use faqbot::kb::{Audience, Role};
-use faqbot::matcher::{Matcher, Verdict};
+use faqbot::matcher::{Matcher, Need, Verdict};
 
 use crate::shipped;
 
@@ -342,7 +342,7 @@ fn questions_and_faqs_asked_in_turn_rank_as_when_asked_alone() {
 fn short_confident_queries_read_as_questions_and_chatter_does_not() {
     let (_, m) = shipped();
     for q in ["mle langs", "data scientist salary", "ds tools"] {
-        let (verdict, question) = m.ask_message(q);
+        let (verdict, question) = m.ask_message(q, Need::Verdict);
         assert!(
             matches!(verdict, Verdict::Answer { .. }),
             "{q:?}: {verdict:?}"
@@ -354,10 +354,16 @@ fn short_confident_queries_read_as_questions_and_chatter_does_not() {
         "lol same",
         "my manager loves dashboards and so do I honestly",
     ] {
-        assert!(!m.ask_message(q).1, "{q:?} should not read as a question");
+        assert!(
+            !m.ask_message(q, Need::Verdict).1,
+            "{q:?} should not read as a question"
+        );
     }
-    assert!(m.ask_message("what does a data scientist do").1);
-    assert!(m.ask_message("salary of an mle?").1);
+    assert!(
+        m.ask_message("what does a data scientist do", Need::Verdict)
+            .1
+    );
+    assert!(m.ask_message("salary of an mle?", Need::Verdict).1);
 }
 
 /// A maintainer covers a topic the FAQ never did, remote work, by editing
@@ -406,4 +412,53 @@ Many data scientists work remotely part or all of the time: the work is analysis
             other => panic!("{q:?}: {other:?}"),
         }
     }
+}
+
+/// Asked only for a question's verdict, the matcher skips what cannot read
+/// as one, and changes nothing else: over every labeled question and some
+/// chatter, both ways agree on whether it is a question, and on the
+/// verdict of every one that is. And the skip is taken: a long remark
+/// with no question in it gets no ranking at all.
+#[test]
+fn asking_only_for_questions_changes_no_question_and_skips_the_rest() {
+    let (_, m) = shipped();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/questions");
+    let mut texts: Vec<String> = Vec::new();
+    for split in ["train", "validation", "test", "public"] {
+        for file in std::fs::read_dir(root.join(split)).expect("a question folder") {
+            let text = std::fs::read_to_string(file.expect("a listing").path()).expect("a set");
+            texts.extend(text.lines().filter(|l| !l.trim().is_empty()).map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("a question line");
+                v["q"].as_str().expect("a question").to_owned()
+            }));
+        }
+    }
+    assert!(texts.len() > 1000);
+    texts.extend(
+        [
+            "I built a dashboard today and my manager loved it",
+            "lol same, the ml engineer on my team said that too",
+            "data scientist salary",
+        ]
+        .map(String::from),
+    );
+    let mut skipped = 0;
+    for q in &texts {
+        let full = m.ask_message(q, Need::Verdict);
+        let only = m.ask_message(q, Need::Question);
+        assert_eq!(full.1, only.1, "{q:?}");
+        if full.1 {
+            assert_eq!(full.0, only.0, "{q:?}");
+        } else if only.0 == Verdict::Silent && full.0 != Verdict::Silent {
+            skipped += 1;
+        }
+    }
+    assert!(skipped > 0, "no non-question was left unmatched");
+    assert_eq!(
+        m.ask_message(
+            "lol same, the ml engineer on my team said that too",
+            Need::Question
+        ),
+        (Verdict::Silent, false)
+    );
 }
