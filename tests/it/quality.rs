@@ -108,11 +108,13 @@ fn validation_split_scores_at_least_93_percent() {
     score("validation", 93.0);
 }
 
-/// The estimate: three authors none of whose questions were fit, chosen
-/// on or read, scored once after the design was frozen (59bfcb0): 91.9%
-/// (441/480), up from 89.4% when they arrived. A gate now, so it can only
-/// go up.
+/// The estimate: seven authors none of whose questions were fit, chosen
+/// on or read. swe, latam and statistician were scored once after the
+/// design was frozen (59bfcb0): 91.9% (441/480), up from 89.4% when they
+/// arrived; pm, nurse, sre and india were written after that and scored
+/// once on what had landed (68127ed): 93.4% (598/640). All 1,120: 92.8%.
+/// A gate now, so it can only go up.
 #[test]
-fn test_split_scores_at_least_91_percent() {
-    score("test", 91.0);
+fn test_split_scores_at_least_92_percent() {
+    score("test", 92.0);
 }
