@@ -155,6 +155,119 @@ fn for_each_dot<'a>(
     }
 }
 
+/// Vectors in 8 bits, to bound their similarities to a query from an
+/// eighth of the memory: a bound that is never below the float32 cosine
+/// [`Vectors::similarity`] gives, so a search can skip every row whose
+/// bound cannot win and stay exact (see the matcher's `nearest_example`).
+///
+/// Row `r` is `scale[r] * code[r]` to within `scale[r] / 2` per element;
+/// the query is coded in 7 bits the same way, shifted to be unsigned
+/// (AVX2 multiplies unsigned by signed bytes, and 7 bits keep a pair of
+/// products within the 16 bits it sums them in). Integer sums are exact,
+/// so every path gives the same bound.
+pub struct Quantized {
+    dim: usize,
+    code: Vec<i8>,
+    scale: Vec<f32>,
+    /// Per row: the sum of its codes (to undo the query's shift) and the
+    /// L1 norm of its float32 vector (for the error bound).
+    code_sum: Vec<i32>,
+    l1: Vec<f32>,
+}
+
+/// What the query's shift adds to each code: codes in -63..=63 become
+/// 1..=127.
+const SHIFT: i32 = 64;
+
+/// Added to each bound: more than the float32 rounding of the bound and of
+/// the cosine it bounds (256 products of unit vectors: under 2e-5).
+const ROUNDING: f32 = 1e-4;
+
+impl Quantized {
+    pub fn of(v: &Vectors) -> Quantized {
+        let rows = v.len();
+        let mut q = Quantized {
+            dim: v.dim,
+            code: Vec::with_capacity(rows * v.dim),
+            scale: Vec::with_capacity(rows),
+            code_sum: Vec::with_capacity(rows),
+            l1: Vec::with_capacity(rows),
+        };
+        for r in 0..rows {
+            let row = v.row(r);
+            let scale = row.iter().fold(0.0_f32, |m, x| m.max(x.abs())) / 127.0;
+            let codes = row.iter().map(|&x| code(x, scale, 127.0));
+            let start = q.code.len();
+            q.code.extend(codes);
+            q.code_sum
+                .push(q.code[start..].iter().map(|&c| i32::from(c)).sum());
+            q.scale.push(scale);
+            q.l1.push(row.iter().map(|x| x.abs()).sum());
+        }
+        q
+    }
+
+    /// An upper bound on the similarity of `query` with each row, in
+    /// order, into `out`.
+    pub fn bounds(&self, query: &[f32], out: &mut Vec<f32>) {
+        let q_scale = query.iter().fold(0.0_f32, |m, x| m.max(x.abs())) / 63.0;
+        let q_l1: f32 = query.iter().map(|x| x.abs()).sum();
+        let shifted: Vec<u8> = query
+            .iter()
+            // In 1..=127 by construction: a code in -63..=63 plus 64.
+            .map(|&x| (i32::from(code(x, q_scale, 63.0)) + SHIFT) as u8)
+            .collect();
+        // |q.x - approx| <= sum |q_code * q_scale| |x err| + sum |q err| |x|
+        //                <= x_scale / 2 * (|q|_1 + dim * q_scale / 2)
+        //                   + q_scale / 2 * |x|_1
+        let q_coded_l1 = q_l1 + self.dim as f32 * q_scale / 2.0;
+        let mut dots = Vec::with_capacity(self.scale.len());
+        shifted_dots(&shifted, &self.code, self.dim, &mut dots);
+        out.clear();
+        out.extend(
+            dots.iter()
+                .zip(&self.code_sum)
+                .zip(&self.scale)
+                .zip(&self.l1)
+                .map(|(((&dot, &sum), &scale), &l1)| {
+                    let approx = (dot - SHIFT * sum) as f32 * q_scale * scale;
+                    approx + scale / 2.0 * q_coded_l1 + q_scale / 2.0 * l1 + ROUNDING
+                }),
+        );
+    }
+}
+
+/// `x / scale` rounded, within `-max..=max`; 0 for a zero scale.
+fn code(x: f32, scale: f32, max: f32) -> i8 {
+    if scale > 0.0 {
+        // Within -max..=max (at most 127) by the clamp.
+        (x / scale).round().clamp(-max, max) as i8
+    } else {
+        0
+    }
+}
+
+/// The exact integer dot product of unsigned bytes `u` with each row of
+/// `dim` signed bytes in `rows`, into `out`: one call for all rows, so the
+/// vector path is entered once per query, not once per row.
+fn shifted_dots(u: &[u8], rows: &[i8], dim: usize, out: &mut Vec<i32>) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(simd) = pulp::x86::V3::try_new() {
+        return avx::shifted_dots(simd, u, rows, dim, out);
+    }
+    out.extend(
+        rows.chunks_exact(dim.max(1))
+            .map(|row| shifted_dot_portable(u, row)),
+    );
+}
+
+fn shifted_dot_portable(u: &[u8], x: &[i8]) -> i32 {
+    u.iter()
+        .zip(x)
+        .map(|(&a, &b)| i32::from(a) * i32::from(b))
+        .sum()
+}
+
 /// The vectors of texts read with the role names left out (their topic),
 /// kept only for the texts that name a role: the others read the same
 /// either way, and their own vector stands in. Most answer sentences and
@@ -266,6 +379,33 @@ mod avx {
 
     type Chunk = [f32; LANES];
 
+    /// [`super::shifted_dot`], 32 bytes at a time: `vpmaddubsw` multiplies
+    /// and sums pairs into 16 bits (at most 2 * 127 * 127, no saturation),
+    /// `vpmaddwd` by ones widens and sums those into 32.
+    pub(super) fn shifted_dots(simd: V3, u: &[u8], rows: &[i8], dim: usize, out: &mut Vec<i32>) {
+        use core::arch::x86_64::__m256i;
+        simd.vectorize(
+            #[inline(always)]
+            || {
+                let (cu, tu) = pulp::as_arrays::<32, u8>(u);
+                let ones = simd.avx._mm256_set1_epi16(1);
+                for x in rows.chunks_exact(dim.max(1)) {
+                    let (cx, tx) = pulp::as_arrays::<32, i8>(x);
+                    let mut acc = simd.avx._mm256_setzero_si256();
+                    for (a, b) in cu.iter().zip(cx) {
+                        let a: __m256i = pulp::cast(*a);
+                        let b: __m256i = pulp::cast(*b);
+                        let pairs = simd.avx2._mm256_maddubs_epi16(a, b);
+                        let quads = simd.avx2._mm256_madd_epi16(pairs, ones);
+                        acc = simd.avx2._mm256_add_epi32(acc, quads);
+                    }
+                    let lanes: [i32; 8] = pulp::cast(acc);
+                    out.push(lanes.iter().sum::<i32>() + super::shifted_dot_portable(tu, tx));
+                }
+            },
+        );
+    }
+
     pub(super) fn dot(simd: V3, a: &[f32], b: &[f32]) -> f32 {
         simd.vectorize(
             #[inline(always)]
@@ -373,6 +513,60 @@ mod tests {
                 let want = dot_portable(row, &q).to_bits();
                 assert_eq!(dot(row, &q).to_bits(), want, "len {len}");
                 assert_eq!(got.to_bits(), want, "len {len}");
+            }
+        }
+    }
+
+    /// The 8-bit bound is never below the float32 cosine, on any path,
+    /// and is close to it (else it would skip nothing).
+    #[test]
+    fn the_8_bit_bound_is_above_the_cosine_and_close() {
+        let texts = [
+            "how much does a machine learning engineer earn",
+            "what tools does a carpenter use",
+            "ds skills",
+            "",
+            "which degree do i need to become a data scientist",
+        ];
+        let v = Vectors::encode(texts);
+        let q8 = Quantized::of(&v);
+        let mut bounds = Vec::new();
+        for q in texts.iter().map(|t| encode(t)).chain([vec![0.0; 256]]) {
+            q8.bounds(&q, &mut bounds);
+            for (i, bound) in bounds.iter().enumerate() {
+                let s = v.similarity(i, &q);
+                assert!(*bound >= s, "row {i}: bound {bound} < {s}");
+                assert!(*bound - s < 0.15, "row {i}: bound {bound}, cosine {s}");
+            }
+        }
+        let u: Vec<u8> = (0..259).map(|i| (i * 7 % 127 + 1) as u8).collect();
+        let x: Vec<i8> = (0..259_i32).map(|i| (i * 13 % 255 - 127) as i8).collect();
+        let rows: Vec<i8> = x.iter().chain(x.iter().rev()).copied().collect();
+        let mut dots = Vec::new();
+        shifted_dots(&u, &rows, x.len(), &mut dots);
+        let rev: Vec<i8> = x.iter().rev().copied().collect();
+        assert_eq!(
+            dots,
+            [shifted_dot_portable(&u, &x), shifted_dot_portable(&u, &rev)]
+        );
+    }
+
+    /// Over every shipped example, read as a query against all of them:
+    /// no bound falls below its cosine.
+    #[test]
+    fn no_bound_is_below_its_cosine_over_the_shipped_examples() {
+        let texts: Vec<&str> = crate::matcher::examples::shipped()
+            .iter()
+            .map(|x| x.q.as_str())
+            .collect();
+        let v = Vectors::encode(&texts);
+        let q8 = Quantized::of(&v);
+        let mut bounds = Vec::new();
+        for t in texts.iter().step_by(7) {
+            let q = encode(t);
+            q8.bounds(&q, &mut bounds);
+            for (i, bound) in bounds.iter().enumerate() {
+                assert!(*bound >= v.similarity(i, &q), "{t:?} row {i}");
             }
         }
     }
