@@ -603,7 +603,8 @@ impl Matcher {
     /// a message, and matching is the bot's main cost per message.
     pub fn ask_message(&self, text: &str, need: Need) -> (Verdict, bool) {
         let asks = self.reads_as_question(text);
-        if need == Need::Question && !asks && text::tokenize(text).len() > SHORT_QUERY {
+        let short = text::tokenize(text).len() <= SHORT_QUERY;
+        if need == Need::Question && !asks && !short {
             return (Verdict::Silent, false);
         }
         let candidates = self.candidates(text);
@@ -613,7 +614,7 @@ impl Matcher {
         // 0 when the FAQ knows every content word.
         let knows_every_word = candidates.first().is_some_and(|c| c.signals.unknown == 0.0);
         let question = asks
-            || (text::tokenize(text).len() <= SHORT_QUERY
+            || (short
                 && matches!(&verdict, Verdict::Answer { hit, .. }
                     if hit.score >= Decision::shipped().confident)
                 && knows_every_word);

@@ -155,8 +155,8 @@ fn for_each_dot<'a>(
     }
 }
 
-/// Vectors in 8 bits, to bound their similarities to a query from an
-/// eighth of the memory: a bound that is never below the float32 cosine
+/// Vectors in 8 bits, to bound their similarities to a query from a
+/// quarter of the memory: a bound that is never below the float32 cosine
 /// [`Vectors::similarity`] gives, so a search can skip every row whose
 /// bound cannot win and stay exact (see the matcher's `nearest_example`).
 ///
@@ -195,14 +195,14 @@ impl Quantized {
         };
         for r in 0..rows {
             let row = v.row(r);
-            let scale = row.iter().fold(0.0_f32, |m, x| m.max(x.abs())) / 127.0;
+            let scale = max_abs(row) / 127.0;
             let codes = row.iter().map(|&x| code(x, scale, 127.0));
             let start = q.code.len();
             q.code.extend(codes);
             q.code_sum
                 .push(q.code[start..].iter().map(|&c| i32::from(c)).sum());
             q.scale.push(scale);
-            q.l1.push(row.iter().map(|x| x.abs()).sum());
+            q.l1.push(l1(row));
         }
         q
     }
@@ -210,8 +210,8 @@ impl Quantized {
     /// An upper bound on the similarity of `query` with each row, in
     /// order, into `out`.
     pub fn bounds(&self, query: &[f32], out: &mut Vec<f32>) {
-        let q_scale = query.iter().fold(0.0_f32, |m, x| m.max(x.abs())) / 63.0;
-        let q_l1: f32 = query.iter().map(|x| x.abs()).sum();
+        let q_scale = max_abs(query) / 63.0;
+        let q_l1 = l1(query);
         let shifted: Vec<u8> = query
             .iter()
             // In 1..=127 by construction: a code in -63..=63 plus 64.
@@ -235,6 +235,16 @@ impl Quantized {
                 }),
         );
     }
+}
+
+/// The largest magnitude in `v`: what its code's scale is fitted to.
+fn max_abs(v: &[f32]) -> f32 {
+    v.iter().fold(0.0_f32, |m, x| m.max(x.abs()))
+}
+
+/// The L1 norm of `v`: how much its coding error can add to a dot product.
+fn l1(v: &[f32]) -> f32 {
+    v.iter().map(|x| x.abs()).sum()
 }
 
 /// `x / scale` rounded, within `-max..=max`; 0 for a zero scale.
@@ -379,7 +389,7 @@ mod avx {
 
     type Chunk = [f32; LANES];
 
-    /// [`super::shifted_dot`], 32 bytes at a time: `vpmaddubsw` multiplies
+    /// [`super::shifted_dots`], 32 bytes at a time: `vpmaddubsw` multiplies
     /// and sums pairs into 16 bits (at most 2 * 127 * 127, no saturation),
     /// `vpmaddwd` by ones widens and sums those into 32.
     pub(super) fn shifted_dots(simd: V3, u: &[u8], rows: &[i8], dim: usize, out: &mut Vec<i32>) {
