@@ -422,17 +422,11 @@ Many data scientists work remotely part or all of the time: the work is analysis
 #[test]
 fn asking_only_for_questions_changes_no_question_and_skips_the_rest() {
     let (_, m) = shipped();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/questions");
-    let mut texts: Vec<String> = Vec::new();
-    for split in ["train", "validation", "test", "public"] {
-        for file in std::fs::read_dir(root.join(split)).expect("a question folder") {
-            let text = std::fs::read_to_string(file.expect("a listing").path()).expect("a set");
-            texts.extend(text.lines().filter(|l| !l.trim().is_empty()).map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).expect("a question line");
-                v["q"].as_str().expect("a question").to_owned()
-            }));
-        }
-    }
+    let mut texts: Vec<String> = ["train", "validation", "test", "public"]
+        .into_iter()
+        .flat_map(|split| crate::quality::cases(&crate::quality::files_in(split)))
+        .map(|case| case.q)
+        .collect();
     assert!(texts.len() > 1000);
     texts.extend(
         [

@@ -18,14 +18,13 @@ use faqbot::matcher::Verdict;
 use crate::shipped;
 
 #[derive(Deserialize)]
-struct Case {
-    q: String,
+pub(crate) struct Case {
+    pub(crate) q: String,
     expect: Option<Vec<Vec<String>>>,
 }
 
-/// Scores every set in `tests/questions/<dir>` together and fails below
-/// `bar` percent, listing every miss.
-fn score(dir: &str, bar: f64) {
+/// The sets in `tests/questions/<dir>`, in name order.
+pub(crate) fn files_in(dir: &str) -> Vec<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/questions");
     let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
         .expect("a question folder")
@@ -34,12 +33,11 @@ fn score(dir: &str, bar: f64) {
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
         .collect();
     files.sort();
-    score_files(dir, &files, bar);
+    files
 }
 
-fn score_files(name: &str, files: &[std::path::PathBuf], bar: f64) {
-    let (kb, m) = shipped();
-    let mut misses = Vec::new();
+/// Every line of `files`.
+pub(crate) fn cases(files: &[std::path::PathBuf]) -> Vec<Case> {
     let mut cases: Vec<Case> = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(f).expect("question set");
@@ -49,6 +47,19 @@ fn score_files(name: &str, files: &[std::path::PathBuf], bar: f64) {
                 .map(|l| serde_json::from_str::<Case>(l).expect("a question line")),
         );
     }
+    cases
+}
+
+/// Scores every set in `tests/questions/<dir>` together and fails below
+/// `bar` percent, listing every miss.
+fn score(dir: &str, bar: f64) {
+    score_files(dir, &files_in(dir), bar);
+}
+
+fn score_files(name: &str, files: &[std::path::PathBuf], bar: f64) {
+    let (kb, m) = shipped();
+    let mut misses = Vec::new();
+    let cases = cases(files);
     assert!(!cases.is_empty(), "{name}: no questions");
     for case in &cases {
         let answer = match m.ask(&case.q) {
