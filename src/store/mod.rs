@@ -303,36 +303,60 @@ impl Store {
                 *answers.entry((q.guild, entry)).or_default() += 1;
             }
         }
+        let questions: Vec<_> = questions.into_iter().collect();
+        let answers: Vec<_> = answers.into_iter().collect();
+        let texts: Vec<_> = qs
+            .iter()
+            .filter_map(|q| q.review.map(|(kind, text)| (q, kind, text)))
+            .collect();
+        // A burst is written as a few multi-row statements, not one
+        // statement (one round trip to SQLite's worker thread, or to the
+        // server) per count and per text.
         let mut tx = self.pool.begin().await?;
-        for ((guild, verdict, origin), n) in questions {
-            sqlx::query(
-                "INSERT INTO question_counts (guild_id, day, verdict, origin, n) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (guild_id, day, verdict, origin) DO UPDATE SET n = question_counts.n + excluded.n",
-            )
-            .bind(id(guild))
-            .bind(day)
-            .bind(verdict)
-            .bind(origin)
-            .bind(n)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for ((guild, entry), n) in answers {
-            sqlx::query(
-                "INSERT INTO answer_counts (guild_id, day, entry_id, n) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (guild_id, day, entry_id) DO UPDATE SET n = answer_counts.n + excluded.n",
-            )
-            .bind(id(guild))
-            .bind(day)
-            .bind(entry)
-            .bind(n)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for q in qs {
-            if let Some((kind, text)) = q.review {
-                insert_text(&mut tx, q.guild, q.channel, at, kind, text, q.entry).await?;
+        for chunk in questions.chunks(ROWS_PER_STATEMENT) {
+            let sql = multi_row(
+                "INSERT INTO question_counts (guild_id, day, verdict, origin, n)",
+                chunk.len(),
+                5,
+                "ON CONFLICT (guild_id, day, verdict, origin) DO UPDATE SET n = question_counts.n + excluded.n",
+            );
+            let mut query = sqlx::query(&sql);
+            for &((guild, verdict, origin), n) in chunk {
+                query = query
+                    .bind(id(guild))
+                    .bind(day)
+                    .bind(verdict)
+                    .bind(origin)
+                    .bind(n);
             }
+            query.execute(&mut *tx).await?;
+        }
+        for chunk in answers.chunks(ROWS_PER_STATEMENT) {
+            let sql = multi_row(
+                "INSERT INTO answer_counts (guild_id, day, entry_id, n)",
+                chunk.len(),
+                4,
+                "ON CONFLICT (guild_id, day, entry_id) DO UPDATE SET n = answer_counts.n + excluded.n",
+            );
+            let mut query = sqlx::query(&sql);
+            for &((guild, entry), n) in chunk {
+                query = query.bind(id(guild)).bind(day).bind(entry).bind(n);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        for chunk in texts.chunks(ROWS_PER_STATEMENT) {
+            let sql = multi_row(INSERT_TEXT, chunk.len(), 6, "");
+            let mut query = sqlx::query(&sql);
+            for &(q, kind, text) in chunk {
+                query = query
+                    .bind(id(q.guild))
+                    .bind(id(q.channel))
+                    .bind(at)
+                    .bind(kind.as_str())
+                    .bind(cap(text.trim()))
+                    .bind(q.entry);
+            }
+            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -608,6 +632,36 @@ impl Store {
     }
 }
 
+const INSERT_TEXT: &str =
+    "INSERT INTO review_texts (guild_id, channel_id, at, kind, text, entry_id)";
+
+/// Rows per multi-row statement: at six values a row, far under the
+/// limits on bound values (SQLite's 32,766, PostgreSQL's 65,535).
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// `{head} VALUES ($1, …, $cols), ($cols+1, …), … {tail}`: `rows` rows of
+/// placeholders numbered the way PostgreSQL wants them (SQLite takes the
+/// same; `sqlx::any`'s own query builder writes `?`, which PostgreSQL
+/// does not).
+fn multi_row(head: &str, rows: usize, cols: usize, tail: &str) -> String {
+    use std::fmt::Write as _;
+    let mut sql = format!("{head} VALUES ");
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..cols {
+            let sep = if c == 0 { "" } else { ", " };
+            // Writing to a String cannot fail.
+            let _ = write!(sql, "{sep}${}", r * cols + c + 1);
+        }
+        sql.push(')');
+    }
+    if !tail.is_empty() {
+        sql.push(' ');
+        sql.push_str(tail);
+    }
+    sql
+}
+
 async fn insert_text(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     guild: u64,
@@ -617,18 +671,15 @@ async fn insert_text(
     text: &str,
     entry: Option<&str>,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO review_texts (guild_id, channel_id, at, kind, text, entry_id) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(id(guild))
-    .bind(id(channel))
-    .bind(at)
-    .bind(kind.as_str())
-    .bind(cap(text.trim()))
-    .bind(entry)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(&multi_row(INSERT_TEXT, 1, 6, ""))
+        .bind(id(guild))
+        .bind(id(channel))
+        .bind(at)
+        .bind(kind.as_str())
+        .bind(cap(text.trim()))
+        .bind(entry)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

@@ -202,6 +202,46 @@ on_both!(
     counts_answers_and_votes
 );
 
+/// A burst written as one batch: more distinct counts and texts than one
+/// multi-row statement holds (500 rows), so the batch spans statements,
+/// and each count lands once, summed, in its own guild.
+async fn counts_a_large_batch(s: &Store) {
+    let texts: Vec<String> = (0..1_201).map(|i| format!("question {i}?")).collect();
+    let ids: Vec<String> = (0..3).map(|e| format!("entry-{e}")).collect();
+    let batch: Vec<Question<'_>> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let guild = 1 + (i as u64 % 600);
+            if i % 2 == 0 {
+                question(guild, Outcome::Answered, Some(ids[i % 3].as_str()))
+            } else {
+                Question {
+                    asked: Asked::Channel,
+                    review: Some((TextKind::Near, text.as_str())),
+                    ..question(guild, Outcome::Suggested, None)
+                }
+            }
+        })
+        .collect();
+    s.record_questions(&batch, NOON).await.unwrap();
+    let all = s.stats(None, 7, NOON).await.unwrap();
+    assert_eq!(
+        (all.questions, all.answered, all.suggested),
+        (1_201, 601, 600)
+    );
+    let answers: u64 = all.entries.iter().map(|e| e.answers).sum();
+    assert_eq!((all.entries.len(), answers), (3, 601));
+    // Guild 1 got questions 0, 600 and 1200: all even, all answered.
+    let one = s.stats(Some(1), 7, NOON).await.unwrap();
+    assert_eq!((one.questions, one.answered), (3, 3));
+    let kept = s.review_texts(0).await.unwrap();
+    assert_eq!(kept.len(), 600);
+    assert!(kept.iter().all(|t| t.kind.as_str() == "near"));
+    assert!(kept.iter().any(|t| t.text == "question 1199?"));
+}
+on_both!(a_burst_is_counted_in_one_batch, counts_a_large_batch);
+
 async fn keeps_capped_review_texts(s: &Store) {
     let long = "why ".repeat(200);
     let q = Question {
