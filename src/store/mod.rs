@@ -305,59 +305,38 @@ impl Store {
         }
         let questions: Vec<_> = questions.into_iter().collect();
         let answers: Vec<_> = answers.into_iter().collect();
-        let texts: Vec<_> = qs
+        let texts: Vec<Text<'_>> = qs
             .iter()
-            .filter_map(|q| q.review.map(|(kind, text)| (q, kind, text)))
+            .filter_map(|q| {
+                q.review
+                    .map(|(kind, text)| (q.guild, q.channel, kind, text, q.entry))
+            })
             .collect();
         // A burst is written as a few multi-row statements, not one
         // statement (one round trip to SQLite's worker thread, or to the
         // server) per count and per text.
         let mut tx = self.pool.begin().await?;
-        for chunk in questions.chunks(ROWS_PER_STATEMENT) {
-            let sql = multi_row(
-                "INSERT INTO question_counts (guild_id, day, verdict, origin, n)",
-                chunk.len(),
-                5,
-                "ON CONFLICT (guild_id, day, verdict, origin) DO UPDATE SET n = question_counts.n + excluded.n",
-            );
-            let mut query = sqlx::query(&sql);
-            for &((guild, verdict, origin), n) in chunk {
-                query = query
-                    .bind(id(guild))
-                    .bind(day)
-                    .bind(verdict)
-                    .bind(origin)
-                    .bind(n);
-            }
-            query.execute(&mut *tx).await?;
-        }
-        for chunk in answers.chunks(ROWS_PER_STATEMENT) {
-            let sql = multi_row(
-                "INSERT INTO answer_counts (guild_id, day, entry_id, n)",
-                chunk.len(),
-                4,
-                "ON CONFLICT (guild_id, day, entry_id) DO UPDATE SET n = answer_counts.n + excluded.n",
-            );
-            let mut query = sqlx::query(&sql);
-            for &((guild, entry), n) in chunk {
-                query = query.bind(id(guild)).bind(day).bind(entry).bind(n);
-            }
-            query.execute(&mut *tx).await?;
-        }
-        for chunk in texts.chunks(ROWS_PER_STATEMENT) {
-            let sql = multi_row(INSERT_TEXT, chunk.len(), 6, "");
-            let mut query = sqlx::query(&sql);
-            for &(q, kind, text) in chunk {
-                query = query
-                    .bind(id(q.guild))
-                    .bind(id(q.channel))
-                    .bind(at)
-                    .bind(kind.as_str())
-                    .bind(cap(text.trim()))
-                    .bind(q.entry);
-            }
-            query.execute(&mut *tx).await?;
-        }
+        insert_rows(
+            &mut tx,
+            "INSERT INTO question_counts (guild_id, day, verdict, origin, n)",
+            5,
+            "ON CONFLICT (guild_id, day, verdict, origin) DO UPDATE SET n = question_counts.n + excluded.n",
+            &questions,
+            |q, &((guild, verdict, origin), n)| {
+                q.bind(id(guild)).bind(day).bind(verdict).bind(origin).bind(n)
+            },
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "INSERT INTO answer_counts (guild_id, day, entry_id, n)",
+            4,
+            "ON CONFLICT (guild_id, day, entry_id) DO UPDATE SET n = answer_counts.n + excluded.n",
+            &answers,
+            |q, &((guild, entry), n)| q.bind(id(guild)).bind(day).bind(entry).bind(n),
+        )
+        .await?;
+        insert_texts(&mut tx, at, &texts).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -384,8 +363,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if let (false, Some(text)) = (helpful, question) {
-            let kind = TextKind::Unhelpful;
-            insert_text(&mut tx, guild, channel, at, kind, text, Some(entry)).await?;
+            let text = (guild, channel, TextKind::Unhelpful, text, Some(entry));
+            insert_texts(&mut tx, at, &[text]).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -632,12 +611,31 @@ impl Store {
     }
 }
 
-const INSERT_TEXT: &str =
-    "INSERT INTO review_texts (guild_id, channel_id, at, kind, text, entry_id)";
+/// A query of `sqlx::any`, as its values are bound.
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// Rows per multi-row statement: at six values a row, far under the
 /// limits on bound values (SQLite's 32,766, PostgreSQL's 65,535).
 const ROWS_PER_STATEMENT: usize = 500;
+
+/// Inserts `rows` in multi-row statements of [`ROWS_PER_STATEMENT`]:
+/// `{head} VALUES (…), (…) {tail}`, `cols` values a row, which `bind`
+/// binds in order.
+async fn insert_rows<T>(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    head: &str,
+    cols: usize,
+    tail: &str,
+    rows: &[T],
+    bind: impl for<'a> Fn(AnyQuery<'a>, &'a T) -> AnyQuery<'a>,
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = multi_row(head, chunk.len(), cols, tail);
+        let query = chunk.iter().fold(sqlx::query(&sql), &bind);
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
 
 /// `{head} VALUES ($1, …, $cols), ($cols+1, …), … {tail}`: `rows` rows of
 /// placeholders numbered the way PostgreSQL wants them (SQLite takes the
@@ -662,25 +660,31 @@ fn multi_row(head: &str, rows: usize, cols: usize, tail: &str) -> String {
     sql
 }
 
-async fn insert_text(
+/// A text kept for review: guild, channel, kind, text, entry.
+type Text<'a> = (u64, u64, TextKind, &'a str, Option<&'a str>);
+
+/// Keeps `texts` for review, each cut to [`TEXT_CAP`] characters.
+async fn insert_texts(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    guild: u64,
-    channel: u64,
     at: i64,
-    kind: TextKind,
-    text: &str,
-    entry: Option<&str>,
+    texts: &[Text<'_>],
 ) -> Result<(), StoreError> {
-    sqlx::query(&multi_row(INSERT_TEXT, 1, 6, ""))
-        .bind(id(guild))
-        .bind(id(channel))
-        .bind(at)
-        .bind(kind.as_str())
-        .bind(cap(text.trim()))
-        .bind(entry)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    insert_rows(
+        tx,
+        "INSERT INTO review_texts (guild_id, channel_id, at, kind, text, entry_id)",
+        6,
+        "",
+        texts,
+        |q, &(guild, channel, kind, text, entry)| {
+            q.bind(id(guild))
+                .bind(id(channel))
+                .bind(at)
+                .bind(kind.as_str())
+                .bind(cap(text.trim()))
+                .bind(entry)
+        },
+    )
+    .await
 }
 
 fn review_text(row: &AnyRow) -> Result<ReviewText, StoreError> {
